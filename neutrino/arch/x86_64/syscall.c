@@ -1,0 +1,55 @@
+/*
+ * The syscall instruction: MSR setup and the C half of the entry.
+ * Numbers from _NTO_KCALL_BASE up are native kernel calls (kcall/); numbers
+ * below 1024 are Linux x86_64 syscalls handled by the POSIX personality
+ * (posix/). Anything else is ENOSYS.
+ */
+#include <arch/cpu.h>
+#include <arch/trap.h>
+#include <kcall/kcall.h>
+#include <kernel/errno.h>
+#include <kernel/percpu.h>
+#include <posix/posix.h>
+#include <sched/sched.h>
+
+extern char syscall_entry[];
+
+void syscall_init(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1); /* SCE */
+	wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	/* clear TF, IF, DF, IOPL, NT, AC on entry */
+	wrmsr(MSR_FMASK, 0x47700);
+}
+
+/* Work owed before any return to user mode: death, then rescheduling.
+ * Called and returns with interrupts off. */
+void user_return_work(struct trapframe *tf)
+{
+	for (;;) {
+		struct thread *t = cur_thread();
+		if (unlikely(t->flags & TF_KILL)) {
+			irq_enable();
+			thread_exit(0);
+		}
+		if (!this_cpu()->need_resched)
+			return;
+		sched_preempt();
+	}
+}
+
+void syscall_dispatch(struct trapframe *tf)
+{
+	uint64_t n = tf->rax;
+	long r;
+	if (n - _NTO_KCALL_BASE < kcall_count)
+		r = kcall_dispatch(tf, (unsigned)(n - _NTO_KCALL_BASE));
+	else if (n < 1024)
+		r = posix_syscall(tf);
+	else
+		r = -ENOSYS;
+	tf->rax = (uint64_t)r;
+	irq_disable();
+	user_return_work(tf);
+}

@@ -1,0 +1,73 @@
+/*
+ * User address spaces: page tables plus a sorted list of regions, each with
+ * its protection and how its pages are filled (demand-zero anonymous memory).
+ * Page faults on user addresses are resolved here or refused (the caller
+ * then kills the process or returns EFAULT).
+ *
+ * Layout: programs at 0x400000, brk above them, mmap top-down from
+ * MMAP_TOP, the main stack below STACK_TOP. Called from thread context only.
+ */
+#pragma once
+#include <kernel/list.h>
+#include <kernel/types.h>
+
+#define VM_READ 0x1
+#define VM_WRITE 0x2
+#define VM_EXEC 0x4
+
+#define STACK_TOP 0x00007ffffffff000ull
+#define STACK_SIZE (8ull << 20)
+#define MMAP_TOP (STACK_TOP - STACK_SIZE - (1ull << 30))
+#define MMAP_BOTTOM 0x0000000100000000ull
+#define PIE_BASE 0x0000555555554000ull
+
+struct vm_region {
+	struct list_node link;
+	uaddr_t start, end; /* page aligned, [start, end) */
+	uint32_t prot;      /* VM_* */
+};
+
+struct aspace {
+	paddr_t pml4;            /* [I] */
+	struct list_node regions; /* sorted by start */
+	uint64_t nr_pages;       /* resident user pages */
+};
+
+struct aspace *aspace_create(void);
+void aspace_destroy(struct aspace *as);
+void aspace_activate(struct aspace *as); /* NULL: kernel-only tables */
+
+/* Adds a region; fails with -EINVAL if it overlaps another or leaves user space. */
+__must_check int vm_map_fixed(struct aspace *as, uaddr_t start, size_t len, uint32_t prot);
+/* Finds room top-down below MMAP_TOP (or at hint if free) and maps it. */
+__must_check long vm_map_anywhere(struct aspace *as, uaddr_t hint, size_t len, uint32_t prot);
+/* Unmaps [start, start+len): regions are split, pages freed. */
+int vm_unmap(struct aspace *as, uaddr_t start, size_t len);
+int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot);
+/* Drops the pages of a range (they read back as zero); regions stay. */
+int vm_discard(struct aspace *as, uaddr_t start, size_t len);
+/* Resolves a fault at addr (write/exec as flags). 0, or -EFAULT if the access is not allowed. */
+int vm_fault(struct aspace *as, uaddr_t addr, bool write, bool exec);
+/* Copies into another address space (populating pages), for building a new
+ * process's stack and loading its segments. */
+int vm_write_remote(struct aspace *as, uaddr_t dst, const void *src, size_t n);
+struct vm_region *vm_find(struct aspace *as, uaddr_t addr);
+/* Maps physical pages read-only into a new region (the boot image for ImageMap). */
+long vm_map_phys_ro(struct aspace *as, paddr_t phys, size_t len);
+
+/* ---- page tables (arch/x86_64/mmu.c) ---- */
+#define PTE_P 0x1ull
+#define PTE_W 0x2ull
+#define PTE_U 0x4ull
+#define PTE_PS 0x80ull
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define PTE_SHARED (1ull << 9) /* software: page not owned by the region (boot image) */
+
+void mmu_init(uint64_t max_phys);
+paddr_t mmu_new_pml4(void);
+/* The PTE for va, allocating intermediate tables if create; NULL if absent or no memory. */
+uint64_t *mmu_pte(paddr_t pml4, uaddr_t va, bool create);
+/* Frees every user page and page table below USER_TOP, with preemption points. */
+void mmu_free_user(paddr_t pml4);
+extern paddr_t kernel_pml4;

@@ -1,0 +1,49 @@
+/*
+ * The scheduler: 256 priorities, strict preemption, FIFO and round-robin
+ * (4 ms slice; SCHED_OTHER behaves as RR) among equals.
+ *
+ * The kernel is not preemptible: a thread switches only where it blocks, at
+ * explicit preemption points, and on its way back to user mode. Interrupt
+ * handlers that ready a higher-priority thread set need_resched, which those
+ * points act on. All functions here need interrupts off unless they say
+ * otherwise.
+ */
+#pragma once
+#include <sched/thread.h>
+
+#define RR_SLICE_NS 4000000ull
+
+void sched_init(void);
+/* Makes t READY (tail of its priority) and requests a switch if it outranks
+ * the running thread. */
+void sched_ready(struct thread *t);
+/* Blocks the running thread in state (already queued wherever it waits) and
+ * runs the next one; returns when the thread is readied, with its wake_result. */
+long sched_block(enum thread_state state);
+/* Readies a blocked thread with a result for its sched_block() call. */
+void sched_wake(struct thread *t, long result);
+/* Acts on need_resched: the running thread goes back to the head of its
+ * priority (or the tail when its slice ended) and the best thread runs. */
+void sched_preempt(void);
+/* Yields to threads of the same priority (tail of its queue). */
+void sched_yield(void);
+/* Changes a thread's real and effective priority/policy, requeueing and
+ * preempting as needed. */
+void sched_set_param(struct thread *t, uint8_t prio, uint8_t policy);
+/* A preemption point for long kernel loops; interrupts may be on. */
+static inline void preempt_point(void);
+/* Switches to the next thread for good (the caller is DEAD). */
+__noreturn void sched_exit_switch(void);
+/* The first switch at boot: becomes the idle thread. */
+__noreturn void sched_start(void);
+
+#include <kernel/percpu.h>
+#include <arch/cpu.h>
+static inline void preempt_point(void)
+{
+	if (unlikely(this_cpu()->need_resched)) {
+		irqflags_t f = irq_save();
+		sched_preempt();
+		irq_restore(f);
+	}
+}

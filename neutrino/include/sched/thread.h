@@ -1,0 +1,93 @@
+/*
+ * Threads: the unit of scheduling. Each has a kernel stack (KSTACK_SIZE), a
+ * saved kernel context for switches, an FPU/SSE save area and, for user
+ * threads, a trap frame at the top of its kernel stack.
+ *
+ * Lock legend: [I] immutable after creation; [s] scheduler: changed only with
+ * interrupts off (interrupt handlers ready threads); [p] owned by the thread's
+ * process, changed only from thread context.
+ */
+#pragma once
+#include <arch/trap.h>
+#include <kernel/list.h>
+#include <kernel/types.h>
+#include <sched/readyq.h>
+#include <sched/timer.h>
+
+#define KSTACK_ORDER 2 /* 16 KiB */
+#define KSTACK_SIZE (PAGE_SIZE << KSTACK_ORDER)
+
+/* Thread states: QNX's enum _THREAD_STATE values. */
+enum thread_state {
+	STATE_DEAD = 0,
+	STATE_RUNNING = 1,
+	STATE_READY = 2,
+	STATE_STOPPED = 3,
+	STATE_SEND = 4,
+	STATE_RECEIVE = 5,
+	STATE_REPLY = 6,
+	STATE_STACK = 7,
+	STATE_WAITTHREAD = 8,
+	STATE_WAITPAGE = 9,
+	STATE_SIGSUSPEND = 10,
+	STATE_SIGWAITINFO = 11,
+	STATE_NANOSLEEP = 12,
+	STATE_MUTEX = 13,
+	STATE_CONDVAR = 14,
+	STATE_JOIN = 15,
+	STATE_INTR = 16,
+	STATE_SEM = 17,
+	STATE_WAITCTX = 18,
+	STATE_NET_SEND = 19,
+	STATE_NET_REPLY = 20,
+	STATE_WAITCHILD = 21, /* ProcWait (not a QNX kernel state: wait is procnto's there) */
+};
+
+enum sched_policy { SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2 };
+
+#define TF_KILL 0x1       /* [s] the thread must exit at its next return to user */
+#define TF_KTHREAD 0x2    /* [I] kernel-only thread (idle) */
+
+struct process;
+struct waitq;
+
+struct thread {
+	uint64_t ksp;               /* [s] saved kernel stack pointer while switched out */
+	uint64_t fs_base;           /* [p] user FS base (TLS) */
+	void *fpu;                  /* [I] 512-byte fxsave area, 16-byte aligned */
+	void *kstack;               /* [I] lowest address of the kernel stack */
+	struct process *proc;       /* [I] */
+	tid_t tid;                  /* [I] unique in its process, from 1 */
+	uint8_t prio;               /* [s] effective priority */
+	uint8_t real_prio;          /* [s] priority without inheritance */
+	uint8_t policy;             /* [s] enum sched_policy */
+	uint8_t state;              /* [s] enum thread_state */
+	uint32_t flags;             /* [s] TF_* */
+	struct rq_node rq;          /* [s] ready-queue link */
+	struct ktimer timer;        /* [s] sleep / timeout timer */
+	struct waitq *waitq;        /* [s] the wait queue it blocks on, if any */
+	struct list_node wq_link;   /* [s] link in that wait queue */
+	long wake_result;           /* [s] what the blocking call returns */
+	struct list_node proc_link; /* [p] in proc->threads */
+	uaddr_t exit_status;        /* [p] ThreadDestroy status */
+	uaddr_t clear_child_tid;    /* [p] set_tid_address (cleared and woken at exit) */
+	uaddr_t kstack_user;        /* [p] user stack mapped by ThreadCreate, unmapped at exit */
+	size_t kstack_user_size;
+};
+
+static inline struct trapframe *thread_tf(struct thread *t)
+{
+	return (struct trapframe *)((char *)t->kstack + KSTACK_SIZE) - 1;
+}
+
+/* A new user thread in p, READY-able (not yet queued), starting at entry
+ * with rsp = stack and rdi = arg. Returns NULL when out of memory. */
+struct thread *thread_create_user(struct process *p, uaddr_t entry, uaddr_t stack, uint64_t arg,
+				  uint8_t prio, uint8_t policy);
+/* Ends the calling thread; the process ends with it if it was the last. */
+__noreturn void thread_exit(long status);
+/* Frees a dead thread's memory (called once the CPU is off its stack). */
+void thread_free(struct thread *t);
+/* Asks t to exit: sets TF_KILL and wakes it from any blocking state. */
+void thread_kill(struct thread *t);
+struct thread *thread_create_idle(void);

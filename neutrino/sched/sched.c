@@ -1,0 +1,163 @@
+/*
+ * The scheduler core: picking the next thread, switching to it, readying,
+ * blocking, preemption and round-robin slices. One CPU today; every datum is
+ * in struct cpu. All entry points run with interrupts off (see sched.h).
+ */
+#include <arch/cpu.h>
+#include <arch/fpu.h>
+#include <arch/platform.h>
+#include <kernel/percpu.h>
+#include <kernel/printk.h>
+#include <kernel/process.h>
+#include <mm/vm.h>
+#include <sched/sched.h>
+
+void arch_switch(uint64_t *prev_ksp, uint64_t next_ksp);
+
+static uint64_t slice_tsc;
+
+void sched_init(void)
+{
+	slice_tsc = ns_to_tsc(RR_SLICE_NS);
+	struct cpu *c = this_cpu();
+	c->idle = thread_create_idle();
+	c->current = c->idle;
+}
+
+static struct thread *pick_next(struct cpu *c)
+{
+	struct rq_node *n = rq_pop_highest(&c->rq);
+	return n ? container_of(n, struct thread, rq) : c->idle;
+}
+
+/* Frees the thread that died just before we switched in. */
+void thread_first_run(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *dead = c->reap;
+	if (dead && dead != c->current) {
+		c->reap = NULL;
+		thread_free(dead);
+	}
+}
+
+static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
+{
+	c->need_resched = false;
+	c->slice_expired = false;
+	next->state = STATE_RUNNING;
+	c->slice_deadline = (next->policy != SCHED_FIFO && next != c->idle) ? rdtsc() + slice_tsc : 0;
+	timer_reprogram();
+	if (next == prev)
+		return;
+	c->nr_switches++;
+	if (!(prev->flags & TF_KTHREAD) && prev->state != STATE_DEAD)
+		fpu_save(prev->fpu);
+	if (!(next->flags & TF_KTHREAD)) {
+		aspace_activate(next->proc->as);
+		fpu_restore(next->fpu);
+		if (next->fs_base != prev->fs_base || (prev->flags & TF_KTHREAD))
+			wrmsr(MSR_FS_BASE, next->fs_base);
+	}
+	uint64_t top = (uint64_t)next->kstack + KSTACK_SIZE;
+	tss_set_rsp0(top);
+	c->kstack_top = top;
+	c->current = next;
+	arch_switch(&prev->ksp, next->ksp);
+	thread_first_run();
+}
+
+void sched_ready(struct thread *t)
+{
+	struct cpu *c = this_cpu();
+	t->state = STATE_READY;
+	rq_insert_tail(&c->rq, &t->rq, t->prio);
+	if (t->prio > c->current->prio)
+		c->need_resched = true;
+}
+
+long sched_block(enum thread_state state)
+{
+	struct cpu *c = this_cpu();
+	struct thread *self = c->current;
+	self->state = state;
+	switch_to(c, self, pick_next(c));
+	return self->wake_result;
+}
+
+void sched_wake(struct thread *t, long result)
+{
+	if (t->state == STATE_READY || t->state == STATE_RUNNING || t->state == STATE_DEAD)
+		return;
+	t->wake_result = result;
+	ktimer_cancel(&t->timer);
+	sched_ready(t);
+}
+
+void sched_preempt(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *self = c->current;
+	if (self != c->idle) {
+		self->state = STATE_READY;
+		if (c->slice_expired)
+			rq_insert_tail(&c->rq, &self->rq, self->prio);
+		else
+			rq_insert_head(&c->rq, &self->rq, self->prio);
+	}
+	switch_to(c, self, pick_next(c));
+}
+
+void sched_yield(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *self = c->current;
+	self->state = STATE_READY;
+	rq_insert_tail(&c->rq, &self->rq, self->prio);
+	switch_to(c, self, pick_next(c));
+}
+
+void sched_set_param(struct thread *t, uint8_t prio, uint8_t policy)
+{
+	struct cpu *c = this_cpu();
+	t->policy = policy;
+	t->real_prio = prio;
+	if (t->state == STATE_READY && rq_node_queued(&t->rq)) {
+		rq_remove(&c->rq, &t->rq);
+		t->prio = prio;
+		sched_ready(t);
+		return;
+	}
+	t->prio = prio;
+	if (t == c->current && rq_highest(&c->rq) > (int)prio)
+		c->need_resched = true;
+}
+
+void sched_exit_switch(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *self = c->current;
+	self->state = STATE_DEAD;
+	c->reap = self;
+	switch_to(c, self, pick_next(c));
+	panic("a dead thread was scheduled");
+}
+
+static void idle_loop(void)
+{
+	struct cpu *c = this_cpu();
+	for (;;) {
+		irq_disable();
+		if (c->need_resched || rq_count(&c->rq))
+			sched_preempt();
+		else
+			__asm__ volatile("sti; hlt" ::: "memory");
+	}
+}
+
+void sched_start(void)
+{
+	irq_enable();
+	idle_loop();
+	__builtin_unreachable();
+}

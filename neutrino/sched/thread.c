@@ -1,0 +1,118 @@
+/*
+ * Thread lifecycle: creation (user threads start in thread_trampoline_user
+ * with a prepared trap frame), exit, killing, and freeing once the CPU has
+ * left the dead thread's stack.
+ */
+#include <arch/cpu.h>
+#include <arch/fpu.h>
+#include <kernel/errno.h>
+#include <kernel/percpu.h>
+#include <kernel/printk.h>
+#include <kernel/process.h>
+#include <mm/kmem.h>
+#include <mm/pmm.h>
+#include <mm/vm.h>
+#include <sched/sched.h>
+
+extern char thread_trampoline_user[], thread_trampoline_kernel[];
+extern char boot_kstack_bottom[];
+
+static struct thread *thread_alloc(bool kernel)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	paddr_t ks = pmm_alloc_pages(KSTACK_ORDER);
+	t->fpu = kernel ? NULL : fpu_alloc();
+	if (!ks || (!kernel && !t->fpu)) {
+		if (ks)
+			pmm_free_pages(ks, KSTACK_ORDER);
+		kfree(t->fpu);
+		kfree(t);
+		return NULL;
+	}
+	t->kstack = phys_to_virt(ks);
+	rq_node_init(&t->rq);
+	tq_node_init(&t->timer.node);
+	list_init(&t->wq_link);
+	list_init(&t->proc_link);
+	return t;
+}
+
+struct thread *thread_create_user(struct process *p, uaddr_t entry, uaddr_t stack, uint64_t arg,
+				  uint8_t prio, uint8_t policy)
+{
+	struct thread *t = thread_alloc(false);
+	if (!t)
+		return NULL;
+	struct trapframe *tf = thread_tf(t);
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = entry;
+	tf->cs = USER_CS;
+	tf->ss = USER_DS;
+	tf->rsp = stack;
+	tf->rflags = 0x202;
+	tf->rdi = arg;
+	uint64_t *sp = (uint64_t *)tf;
+	*--sp = (uint64_t)thread_trampoline_user;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->ksp = (uint64_t)sp;
+	t->proc = p;
+	t->tid = ++p->next_tid;
+	t->prio = t->real_prio = prio;
+	t->policy = policy;
+	t->state = STATE_STOPPED;
+	list_add_tail(&p->threads, &t->proc_link);
+	p->nthreads++;
+	nr_threads++;
+	return t;
+}
+
+struct thread *thread_create_idle(void)
+{
+	static struct thread idle;
+	idle.kstack = boot_kstack_bottom;
+	idle.flags = TF_KTHREAD;
+	idle.state = STATE_RUNNING;
+	idle.prio = idle.real_prio = 0;
+	idle.policy = SCHED_FIFO;
+	rq_node_init(&idle.rq);
+	tq_node_init(&idle.timer.node);
+	list_init(&idle.wq_link);
+	return &idle;
+}
+
+void thread_free(struct thread *t)
+{
+	pmm_free_pages(virt_to_phys(t->kstack), KSTACK_ORDER);
+	kfree(t->fpu);
+	kfree(t);
+	nr_threads--;
+}
+
+void thread_kill(struct thread *t)
+{
+	irqflags_t f = irq_save();
+	t->flags |= TF_KILL;
+	if (t->state != STATE_RUNNING && t->state != STATE_READY && t->state != STATE_DEAD) {
+		waitq_remove(t);
+		sched_wake(t, -EINTR);
+	}
+	irq_restore(f);
+}
+
+void thread_exit(long status)
+{
+	struct thread *t = cur_thread();
+	struct process *p = t->proc;
+	t->exit_status = (uaddr_t)status;
+	if (t->kstack_user && p->as)
+		vm_unmap(p->as, t->kstack_user, t->kstack_user_size);
+	list_del(&t->proc_link);
+	if (--p->nthreads == 0)
+		process_last_thread_gone(p);
+	irq_disable();
+	ktimer_cancel(&t->timer);
+	sched_exit_switch();
+}

@@ -1,0 +1,76 @@
+/*
+ * The Linux x86_64 ABI as posix/ implements it: syscall numbers, and the
+ * handler signature (a[0..5] = rdi, rsi, rdx, r10, r8, r9). Only posix/
+ * knows Linux numbers and structure layouts.
+ */
+#pragma once
+#include <arch/trap.h>
+#include <kernel/types.h>
+
+typedef long (*linux_syscall_fn)(const uint64_t *a, struct trapframe *tf);
+
+#define LINUX_NR_MAX 512
+
+#define NR_read 0
+#define NR_write 1
+#define NR_mmap 9
+#define NR_mprotect 10
+#define NR_munmap 11
+#define NR_brk 12
+#define NR_ioctl 16
+#define NR_writev 20
+#define NR_sched_yield 24
+#define NR_madvise 28
+#define NR_nanosleep 35
+#define NR_getpid 39
+#define NR_exit 60
+#define NR_wait4 61
+#define NR_gettimeofday 96
+#define NR_getuid 102
+#define NR_getgid 104
+#define NR_geteuid 107
+#define NR_getegid 108
+#define NR_getppid 110
+#define NR_arch_prctl 158
+#define NR_gettid 186
+#define NR_set_tid_address 218
+#define NR_clock_gettime 228
+#define NR_clock_getres 229
+#define NR_clock_nanosleep 230
+#define NR_exit_group 231
+
+struct linux_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+struct linux_iovec {
+	uint64_t base;
+	uint64_t len;
+};
+
+/* handlers, one family per file */
+long sys_write(const uint64_t *a, struct trapframe *tf);
+long sys_writev(const uint64_t *a, struct trapframe *tf);
+long sys_ioctl(const uint64_t *a, struct trapframe *tf);
+long sys_brk(const uint64_t *a, struct trapframe *tf);
+long sys_mmap(const uint64_t *a, struct trapframe *tf);
+long sys_munmap(const uint64_t *a, struct trapframe *tf);
+long sys_mprotect(const uint64_t *a, struct trapframe *tf);
+long sys_madvise(const uint64_t *a, struct trapframe *tf);
+long sys_exit(const uint64_t *a, struct trapframe *tf);
+long sys_exit_group(const uint64_t *a, struct trapframe *tf);
+long sys_wait4(const uint64_t *a, struct trapframe *tf);
+long sys_getpid(const uint64_t *a, struct trapframe *tf);
+long sys_getppid(const uint64_t *a, struct trapframe *tf);
+long sys_gettid(const uint64_t *a, struct trapframe *tf);
+long sys_getuid(const uint64_t *a, struct trapframe *tf);
+long sys_getgid(const uint64_t *a, struct trapframe *tf);
+long sys_set_tid_address(const uint64_t *a, struct trapframe *tf);
+long sys_arch_prctl(const uint64_t *a, struct trapframe *tf);
+long sys_clock_gettime(const uint64_t *a, struct trapframe *tf);
+long sys_clock_getres(const uint64_t *a, struct trapframe *tf);
+long sys_gettimeofday(const uint64_t *a, struct trapframe *tf);
+long sys_nanosleep(const uint64_t *a, struct trapframe *tf);
+long sys_clock_nanosleep(const uint64_t *a, struct trapframe *tf);
+long sys_sched_yield(const uint64_t *a, struct trapframe *tf);
