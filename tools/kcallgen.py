@@ -107,7 +107,8 @@ def main():
         kargs = []
         for a in args:
             kargs.append(f"uaddr_t {arg_name(a)}" if '*' in a else a)
-        kp.append(f"long ker_{snake(name)}({', '.join(kargs) or 'void'});\n")
+        # weak: a declared call whose handler is not linked yet is ENOSYS
+        kp.append(f"long ker_{snake(name)}({', '.join(kargs) or 'void'}) __attribute__((weak));\n")
     write(os.path.join(out, 'kernel/kcall/kcall_gen.h'), ''.join(kp))
 
     regs = ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9']
@@ -126,7 +127,7 @@ def main():
     kt.append(f"const unsigned kcall_count = {nmax};\n")
     kt.append(f"const struct kcall_entry kcall_table[{nmax}] = {{\n")
     for num, name, ret, args in calls:
-        kt.append(f"\t[{num}] = {{ w_{snake(name)}, \"{name}\" }},\n")
+        kt.append(f"\t[{num}] = {{ w_{snake(name)}, \"{name}\", (const void *)ker_{snake(name)} }},\n")
     kt.append("};\n")
     write(os.path.join(out, 'kernel/kcall_table.c'), ''.join(kt))
 

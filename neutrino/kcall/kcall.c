@@ -12,9 +12,9 @@
 long kcall_dispatch(struct trapframe *tf, unsigned n)
 {
 	const struct kcall_entry *e = &kcall_table[n];
-	if (likely(e->fn))
+	if (likely(e->impl))
 		return e->fn(tf);
-	printk("neutrino: pid %d (%s): kernel call %u not implemented (ENOSYS)\n",
-	       cur_thread()->proc->pid, cur_thread()->proc->name, n);
+	printk("neutrino: pid %d (%s): kernel call %u (%s) not implemented (ENOSYS)\n",
+	       cur_thread()->proc->pid, cur_thread()->proc->name, n, e->name ? e->name : "unknown");
 	return -ENOSYS;
 }

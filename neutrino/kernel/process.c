@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <arch/platform.h>
 #include <kernel/errno.h>
+#include <kernel/hooks.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
@@ -55,6 +56,8 @@ struct process *process_create(struct process *parent, const char *name)
 	list_init(&p->children);
 	list_init(&p->threads);
 	list_init(&p->sibling);
+	list_init(&p->timers);
+	list_init(&p->intrs);
 	waitq_init(&p->child_wait);
 	p->parent = parent;
 	if (parent) {
@@ -112,6 +115,10 @@ static __noreturn void init_died(struct process *p)
 
 void process_last_thread_gone(struct process *p)
 {
+	CALL_HOOK(ipc_process_exit, p);
+	CALL_HOOK(timer_process_exit, p);
+	CALL_HOOK(intr_process_exit, p);
+	CALL_HOOK(signal_process_exit, p);
 	if (p->as) {
 		aspace_activate(NULL);
 		aspace_destroy(p->as);

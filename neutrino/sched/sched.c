@@ -10,7 +10,11 @@
 #include <kernel/printk.h>
 #include <kernel/process.h>
 #include <mm/vm.h>
+#include <kernel/errno.h>
+#include <sched/pi.h>
+#include <sys/neutrino.h>
 #include <sched/sched.h>
+#include <sched/waitq.h>
 
 void arch_switch(uint64_t *prev_ksp, uint64_t next_ksp);
 
@@ -85,11 +89,73 @@ long sched_block(enum thread_state state)
 	return self->wake_result;
 }
 
+static void block_timer_fired(struct ktimer *k)
+{
+	struct thread *t = container_of(k, struct thread, timer);
+	thread_unblock(t, t->timer_result, false);
+}
+
+long sched_block_timeout(enum thread_state state, uint64_t deadline, long deadline_result)
+{
+	struct thread *self = this_cpu()->current;
+	long result = deadline_result;
+	if (self->timeout_states & (1u << state)) {
+		uint64_t td = self->timeout_tsc;
+		self->timeout_states = 0;
+		if (self->timeout_notify == SIGEV_UNBLOCK) {
+			if (!td || td <= rdtsc()) {
+				self->state = state; /* so the unblock function sees it blocked */
+				if (self->unblock)
+					self->unblock(self, -ETIMEDOUT, true);
+				else
+					waitq_remove(self);
+				pi_revoke(self);
+				self->state = STATE_RUNNING;
+				return -ETIMEDOUT;
+			}
+			if (!deadline || td < deadline) {
+				deadline = td;
+				result = -ETIMEDOUT;
+			}
+		}
+	}
+	if (deadline) {
+		self->timer.fn = block_timer_fired;
+		self->timer_result = result;
+		ktimer_arm(&self->timer, deadline);
+	}
+	return sched_block(state);
+}
+
+bool thread_unblock(struct thread *t, long err, bool force)
+{
+	switch (t->state) {
+	case STATE_READY:
+	case STATE_RUNNING:
+	case STATE_DEAD:
+	case STATE_STOPPED:
+		return false;
+	default:
+		break;
+	}
+	if (t->unblock) {
+		if (!t->unblock(t, err, force))
+			return false;
+	} else {
+		waitq_remove(t);
+	}
+	pi_revoke(t);
+	sched_wake(t, err);
+	return true;
+}
+
 void sched_wake(struct thread *t, long result)
 {
 	if (t->state == STATE_READY || t->state == STATE_RUNNING || t->state == STATE_DEAD)
 		return;
 	t->wake_result = result;
+	t->unblock = NULL;
+	t->blocked_on = NULL;
 	ktimer_cancel(&t->timer);
 	sched_ready(t);
 }
@@ -119,18 +185,9 @@ void sched_yield(void)
 
 void sched_set_param(struct thread *t, uint8_t prio, uint8_t policy)
 {
-	struct cpu *c = this_cpu();
 	t->policy = policy;
-	t->real_prio = prio;
-	if (t->state == STATE_READY && rq_node_queued(&t->rq)) {
-		rq_remove(&c->rq, &t->rq);
-		t->prio = prio;
-		sched_ready(t);
-		return;
-	}
-	t->prio = prio;
-	if (t == c->current && rq_highest(&c->rq) > (int)prio)
-		c->need_resched = true;
+	t->real_prio = t->base_prio = prio;
+	pi_recompute(t);
 }
 
 void sched_exit_switch(void)

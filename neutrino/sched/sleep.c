@@ -1,4 +1,5 @@
-/* Timed sleeps on the per-thread kernel timer (see sched/sleep.h). */
+/* Timed sleeps (see sched/sleep.h): blocked in STATE_NANOSLEEP on nothing
+ * but the thread's own timer; a TimerTimeout(NANOSLEEP) can cut it short. */
 #include <arch/cpu.h>
 #include <arch/platform.h>
 #include <kernel/errno.h>
@@ -6,24 +7,15 @@
 #include <sched/sched.h>
 #include <sched/sleep.h>
 
-static void sleep_expired(struct ktimer *k)
-{
-	sched_wake(container_of(k, struct thread, timer), 0);
-}
-
 long thread_sleep_ns(uint64_t ns)
 {
 	struct thread *self = cur_thread();
 	/* round up so that a sleep never ends early */
-	uint64_t ticks = ns_to_tsc(ns) + 1;
+	uint64_t deadline = rdtsc() + ns_to_tsc(ns) + 1;
 	irqflags_t f = irq_save();
-	if (self->flags & TF_KILL) {
-		irq_restore(f);
-		return -EINTR;
-	}
-	self->timer.fn = sleep_expired;
-	ktimer_arm(&self->timer, rdtsc() + ticks);
-	long r = sched_block(STATE_NANOSLEEP);
+	long r = -EINTR;
+	if (!(self->flags & TF_KILL))
+		r = sched_block_timeout(STATE_NANOSLEEP, deadline, 0);
 	irq_restore(f);
 	return r;
 }

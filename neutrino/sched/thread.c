@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <arch/fpu.h>
 #include <kernel/errno.h>
+#include <kernel/hooks.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
@@ -36,6 +37,9 @@ static struct thread *thread_alloc(bool kernel)
 	tq_node_init(&t->timer.node);
 	list_init(&t->wq_link);
 	list_init(&t->proc_link);
+	list_init(&t->donors);
+	list_init(&t->donor_link);
+	list_init(&t->sig_queue);
 	return t;
 }
 
@@ -60,7 +64,7 @@ struct thread *thread_create_user(struct process *p, uaddr_t entry, uaddr_t stac
 	t->ksp = (uint64_t)sp;
 	t->proc = p;
 	t->tid = ++p->next_tid;
-	t->prio = t->real_prio = prio;
+	t->prio = t->real_prio = t->base_prio = prio;
 	t->policy = policy;
 	t->state = STATE_STOPPED;
 	list_add_tail(&p->threads, &t->proc_link);
@@ -75,7 +79,10 @@ struct thread *thread_create_idle(void)
 	idle.kstack = boot_kstack_bottom;
 	idle.flags = TF_KTHREAD;
 	idle.state = STATE_RUNNING;
-	idle.prio = idle.real_prio = 0;
+	idle.prio = idle.real_prio = idle.base_prio = 0;
+	list_init(&idle.donors);
+	list_init(&idle.donor_link);
+	list_init(&idle.sig_queue);
 	idle.policy = SCHED_FIFO;
 	rq_node_init(&idle.rq);
 	tq_node_init(&idle.timer.node);
@@ -95,10 +102,7 @@ void thread_kill(struct thread *t)
 {
 	irqflags_t f = irq_save();
 	t->flags |= TF_KILL;
-	if (t->state != STATE_RUNNING && t->state != STATE_READY && t->state != STATE_DEAD) {
-		waitq_remove(t);
-		sched_wake(t, -EINTR);
-	}
+	thread_unblock(t, -EINTR, true);
 	irq_restore(f);
 }
 
@@ -107,6 +111,10 @@ void thread_exit(long status)
 	struct thread *t = cur_thread();
 	struct process *p = t->proc;
 	t->exit_status = (uaddr_t)status;
+	CALL_HOOK(ipc_thread_exit, t);
+	CALL_HOOK(sync_thread_exit, t);
+	CALL_HOOK(intr_thread_exit, t);
+	CALL_HOOK(join_thread_exit, t);
 	if (t->kstack_user && p->as)
 		vm_unmap(p->as, t->kstack_user, t->kstack_user_size);
 	list_del(&t->proc_link);

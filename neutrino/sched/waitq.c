@@ -7,13 +7,6 @@
 #include <sched/sched.h>
 #include <sched/waitq.h>
 
-static void waitq_timeout(struct ktimer *k)
-{
-	struct thread *t = container_of(k, struct thread, timer);
-	waitq_remove(t);
-	sched_wake(t, -ETIMEDOUT);
-}
-
 long waitq_sleep(struct waitq *q, enum thread_state state, uint64_t timeout_tsc)
 {
 	struct thread *self = cur_thread();
@@ -24,11 +17,7 @@ long waitq_sleep(struct waitq *q, enum thread_state state, uint64_t timeout_tsc)
 		pos = pos->next;
 	list_insert_before(pos, &self->wq_link);
 	self->waitq = q;
-	if (timeout_tsc) {
-		self->timer.fn = waitq_timeout;
-		ktimer_arm(&self->timer, timeout_tsc);
-	}
-	return sched_block(state);
+	return sched_block_timeout(state, timeout_tsc, -ETIMEDOUT);
 }
 
 void waitq_remove(struct thread *t)

@@ -8,6 +8,7 @@
 #include <arch/trap.h>
 #include <kcall/kcall.h>
 #include <kernel/errno.h>
+#include <kernel/hooks.h>
 #include <kernel/percpu.h>
 #include <posix/posix.h>
 #include <sched/sched.h>
@@ -33,6 +34,10 @@ void user_return_work(struct trapframe *tf)
 			irq_enable();
 			thread_exit(0);
 		}
+		if (signal_pending && signal_pending(t)) {
+			signal_deliver(tf); /* may end the thread, or set TF_KILL */
+			continue;
+		}
 		if (!this_cpu()->need_resched)
 			return;
 		sched_preempt();
@@ -43,6 +48,7 @@ void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t n = tf->rax;
 	long r;
+	tf->error = n; /* syscall frames keep the call number here, for restarts */
 	if (n - _NTO_KCALL_BASE < kcall_count)
 		r = kcall_dispatch(tf, (unsigned)(n - _NTO_KCALL_BASE));
 	else if (n < 1024)
@@ -50,6 +56,8 @@ void syscall_dispatch(struct trapframe *tf)
 	else
 		r = -ENOSYS;
 	tf->rax = (uint64_t)r;
+	if (n != __KER_TIMER_TIMEOUT)
+		cur_thread()->timeout_states = 0; /* TimerTimeout lasts one kernel call */
 	irq_disable();
 	user_return_work(tf);
 }

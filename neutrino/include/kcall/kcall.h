@@ -8,8 +8,9 @@
 #include <sys/neutrino.h>
 
 struct kcall_entry {
-	long (*fn)(struct trapframe *tf);
+	long (*fn)(struct trapframe *tf); /* decodes the registers, calls impl */
 	const char *name;
+	const void *impl;                 /* the ker_* handler; NULL if not linked */
 };
 extern const struct kcall_entry kcall_table[];
 extern const unsigned kcall_count;

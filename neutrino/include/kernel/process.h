@@ -39,6 +39,13 @@ struct process {
 	/* POSIX personality state */
 	uaddr_t brk_start, brk_cur;   /* [k] */
 	uint64_t image_map;           /* [k] where ImageMap put the boot image, 0 = not mapped */
+
+	/* Per-subsystem state, each owned by its subsystem (see kernel/hooks.h). */
+	struct ipc_proc *ipc;         /* [k] channels, connections, scoids (ipc/) */
+	struct sig_proc *sig;         /* [k] actions, pending set and queue (signal/) */
+	struct list_node timers;      /* [k] TimerCreate timers (timer/) */
+	int32_t timer_next_id;        /* [k] */
+	struct list_node intrs;       /* [k] interrupt attachments (intr/) */
 };
 
 /* A new empty process (no threads) with a fresh address space, child of

@@ -20,6 +20,12 @@ void sched_ready(struct thread *t);
 /* Blocks the running thread in state (already queued wherever it waits) and
  * runs the next one; returns when the thread is readied, with its wake_result. */
 long sched_block(enum thread_state state);
+/* Like sched_block, with a deadline: absolute TSC (0 = none) at which the
+ * thread is unblocked with deadline_result. An armed TimerTimeout for this
+ * state applies too (the earlier wins, giving -ETIMEDOUT); an immediate one
+ * unblocks at once. The caller must have queued the thread where it waits
+ * and set t->unblock/blocked_on (or t->waitq) so it can be taken out. */
+long sched_block_timeout(enum thread_state state, uint64_t deadline_tsc, long deadline_result);
 /* Readies a blocked thread with a result for its sched_block() call. */
 void sched_wake(struct thread *t, long result);
 /* Acts on need_resched: the running thread goes back to the head of its

@@ -47,6 +47,8 @@ enum sched_policy { SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2 };
 
 #define TF_KILL 0x1       /* [s] the thread must exit at its next return to user */
 #define TF_KTHREAD 0x2    /* [I] kernel-only thread (idle) */
+#define TF_IO 0x4         /* [p] I/O privilege (ThreadCtl _NTO_TCTL_IO): IOPL 3 */
+#define TF_DETACHED 0x8   /* [p] no one will join: freed at exit */
 
 struct process;
 struct waitq;
@@ -68,11 +70,50 @@ struct thread {
 	struct waitq *waitq;        /* [s] the wait queue it blocks on, if any */
 	struct list_node wq_link;   /* [s] link in that wait queue */
 	long wake_result;           /* [s] what the blocking call returns */
+	long timer_result;          /* [s] what it returns if t->timer fires first */
 	struct list_node proc_link; /* [p] in proc->threads */
 	uaddr_t exit_status;        /* [p] ThreadDestroy status */
 	uaddr_t clear_child_tid;    /* [p] set_tid_address (cleared and woken at exit) */
 	uaddr_t kstack_user;        /* [p] user stack mapped by ThreadCreate, unmapped at exit */
 	size_t kstack_user_size;
+
+	/* Priority inheritance (sched/pi.c): prio = max(base_prio, boost_prio,
+	 * ceiling_prio, every donor's prio). */
+	uint8_t base_prio;            /* [s] real_prio, or the priority of the message served */
+	uint8_t boost_prio;           /* [s] server boost from SEND-blocked clients, 0 = none */
+	uint8_t ceiling_prio;         /* [s] highest PRIO_PROTECT ceiling held (sync/), 0 = none */
+	struct list_node donors;      /* [s] threads whose priority flows into this one */
+	struct list_node donor_link;  /* [s] in donee->donors */
+	struct thread *donee;         /* [s] whom this blocked thread donates to */
+
+	/* Blocking: how to take the thread out of its current blocking state
+	 * (signal, timeout, kill). NULL means "it waits on t->waitq". Returns
+	 * false if the state refuses (REPLY on an _NTO_CHF_UNBLOCK channel
+	 * unless force). Called with interrupts off. */
+	bool (*unblock)(struct thread *t, long err, bool force); /* [s] */
+	void *blocked_on;             /* [s] the object the unblock function needs */
+
+	/* TimerTimeout (timer/): armed for the next blocking call in one of the
+	 * states of timeout_states, cleared when that kernel call returns. */
+	uint32_t timeout_states;      /* [p] 1 << state */
+	uint64_t timeout_tsc;         /* [p] absolute TSC deadline; 0 = immediate */
+	int32_t timeout_notify;       /* [p] SIGEV_UNBLOCK (ETIMEDOUT) or SIGEV_NONE */
+
+	/* Signals (signal/): Linux numbering, bit (sig - 1). */
+	uint64_t sig_blocked;         /* [p] */
+	uint64_t sig_pending;         /* [s] directed at this thread */
+	struct list_node sig_queue;   /* [s] queued siginfo for this thread */
+	uint64_t sig_saved_mask;      /* [p] sigsuspend: restored after the handler */
+	bool sig_restore_mask;        /* [p] */
+	uaddr_t sig_altstack;         /* [p] sigaltstack base, size, flags */
+	uint64_t sig_altstack_size;
+	int32_t sig_altstack_flags;
+
+	/* Interrupts (intr/): a SIGEV_INTR that arrived while not in InterruptWait. */
+	bool intr_pending;            /* [s] */
+
+	/* Join (ThreadJoin) */
+	struct waitq *join_wait;      /* [p] threads in ThreadJoin on this one (kmalloc'ed lazily) */
 };
 
 static inline struct trapframe *thread_tf(struct thread *t)
@@ -90,4 +131,9 @@ __noreturn void thread_exit(long status);
 void thread_free(struct thread *t);
 /* Asks t to exit: sets TF_KILL and wakes it from any blocking state. */
 void thread_kill(struct thread *t);
+/* Interrupts t's blocking kernel call with err (-EINTR, -ETIMEDOUT): takes
+ * it off whatever it waits on and readies it. Returns false if t was not
+ * blocked or its state refused (see struct thread.unblock). Interrupts off. */
+bool thread_unblock(struct thread *t, long err, bool force);
+struct thread *thread_lookup(struct process *p, tid_t tid);
 struct thread *thread_create_idle(void);

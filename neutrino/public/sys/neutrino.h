@@ -72,4 +72,41 @@ static inline uint64_t ClockCycles(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+#include <sys/nto_msg.h>
+#include <sys/nto_signal.h>
+#include <sys/nto_sync.h>
+#include <sys/nto_timer.h>
+#include <sys/nto_intr.h>
+
+/* SchedInfo() result */
+struct _sched_info {
+	int priority_min;
+	int priority_max;
+	uint64_t interval; /* RR slice, ns */
+	int priority_priv; /* highest unprivileged priority */
+	int reserved[11];
+};
+
+/* ThreadCtl() commands */
+#define _NTO_TCTL_IO 1 /* I/O privilege (IOPL 3) for the calling thread; root only */
+
+#ifndef __KERNEL__
+/* Linear-buffer forms of the message calls (QNX: a negative part count). */
+long MsgSend(int coid, const void *smsg, size_t sbytes, void *rmsg, size_t rbytes);
+long MsgSend_r(int coid, const void *smsg, size_t sbytes, void *rmsg, size_t rbytes);
+long MsgSendnc(int coid, const void *smsg, size_t sbytes, void *rmsg, size_t rbytes);
+long MsgSendsv(int coid, const void *smsg, size_t sbytes, const iov_t *riov, int rparts);
+long MsgSendvs(int coid, const iov_t *siov, int sparts, void *rmsg, size_t rbytes);
+int MsgReceive(int chid, void *msg, size_t bytes, struct _msg_info *info);
+int MsgReceive_r(int chid, void *msg, size_t bytes, struct _msg_info *info);
+int MsgReceivePulse(int chid, void *pulse, size_t bytes, struct _msg_info *info);
+int MsgReceivePulse_r(int chid, void *pulse, size_t bytes, struct _msg_info *info);
+int MsgReply(int rcvid, long status, const void *msg, size_t bytes);
+int MsgReply_r(int rcvid, long status, const void *msg, size_t bytes);
+long MsgRead(int rcvid, void *msg, size_t bytes, size_t offset);
+long MsgRead_r(int rcvid, void *msg, size_t bytes, size_t offset);
+long MsgWrite(int rcvid, const void *msg, size_t bytes, size_t offset);
+long MsgWrite_r(int rcvid, const void *msg, size_t bytes, size_t offset);
+#endif
+
 #include <sys/kercalls.h>

@@ -1,0 +1,43 @@
+/*
+ * Lifecycle hooks of the kernel subsystems. Each subsystem owns its part of
+ * struct process / struct thread and cleans it up here; the process and
+ * thread code calls them in a fixed order. Declared weak so that a
+ * subsystem not linked yet is skipped.
+ *
+ * Process death (process_last_thread_gone, all threads gone, address space
+ * still present): ipc (channels destroyed: clients get ESRCH; connections
+ * detached: servers get DISCONNECT pulses), timers, interrupts, signals.
+ * Thread death (thread_exit, on the dying thread): ipc (THREAD_DEATH pulse,
+ * served clients), sync (held mutexes), interrupts (thread-owned
+ * attachments), join wake-up.
+ */
+#pragma once
+
+struct process;
+struct thread;
+struct trapframe;
+
+#define HOOK __attribute__((weak))
+
+HOOK void ipc_process_exit(struct process *p);
+HOOK void timer_process_exit(struct process *p);
+HOOK void intr_process_exit(struct process *p);
+HOOK void signal_process_exit(struct process *p);
+
+HOOK void ipc_thread_exit(struct thread *t);
+HOOK void sync_thread_exit(struct thread *t);
+HOOK void intr_thread_exit(struct thread *t);
+HOOK void join_thread_exit(struct thread *t);
+
+/* On every return to user mode, after death and before rescheduling checks:
+ * delivers pending unblocked signals (builds the handler frame in tf, or
+ * performs the default action). Interrupts off on entry and exit. */
+HOOK void signal_deliver(struct trapframe *tf);
+/* Whether t has a deliverable signal pending (cheap; interrupts off). */
+HOOK bool signal_pending(struct thread *t);
+
+#define CALL_HOOK(fn, ...)                                                         \
+	do {                                                                       \
+		if (fn)                                                            \
+			fn(__VA_ARGS__);                                           \
+	} while (0)
