@@ -54,14 +54,15 @@ void *kmalloc(size_t size)
 		if (!free_lists[cls])
 			refill(cls);
 		h = (void *)free_lists[cls];
-		if (h)
+		if (h) {
 			free_lists[cls] = free_lists[cls]->next;
+			in_use += 32u << cls;
+		}
 		irq_restore(f);
 		if (!h)
 			return NULL;
 		memset(h, 0, 32u << cls);
 		h->cls = (uint16_t)cls;
-		in_use += 32u << cls;
 	} else {
 		unsigned order = 0;
 		while ((PAGE_SIZE << order) < need)
@@ -74,7 +75,9 @@ void *kmalloc(size_t size)
 		h = phys_to_virt(p);
 		h->cls = 0xffff;
 		h->order = (uint16_t)order;
+		irqflags_t f = irq_save();
 		in_use += PAGE_SIZE << order;
+		irq_restore(f);
 	}
 	h->magic = KMEM_MAGIC;
 	return h + 1;
@@ -89,15 +92,16 @@ void kfree(void *p)
 	struct kmem_hdr *h = (struct kmem_hdr *)p - 1;
 	assert(h->magic == KMEM_MAGIC);
 	h->magic = 0;
+	irqflags_t f = irq_save();
 	if (h->cls == 0xffff) {
 		in_use -= PAGE_SIZE << h->order;
+		irq_restore(f);
 		pmm_free_pages(virt_to_phys(h), h->order);
 		return;
 	}
 	unsigned cls = h->cls;
 	assert(cls < NCLASSES);
 	in_use -= 32u << cls;
-	irqflags_t f = irq_save();
 	struct free_obj *o = (void *)h;
 	o->next = free_lists[cls];
 	free_lists[cls] = o;

@@ -9,6 +9,7 @@
  */
 #pragma once
 #include <arch/trap.h>
+#include <ipc/ipc_thread.h>
 #include <kernel/list.h>
 #include <kernel/types.h>
 #include <sched/readyq.h>
@@ -111,6 +112,9 @@ struct thread {
 
 	/* Interrupts (intr/): a SIGEV_INTR that arrived while not in InterruptWait. */
 	bool intr_pending;            /* [s] */
+
+	/* Message passing (ipc/) */
+	struct ipc_thread ipc;
 
 	/* Join (ThreadJoin) */
 	struct waitq *join_wait;      /* [p] threads in ThreadJoin on this one (kmalloc'ed lazily) */

@@ -122,6 +122,8 @@ struct _pulse {
  *   offset 12 sigev_notify     offset 16 thread id (SIGEV_THREAD_ID)
  *   offset 20 code (short)     offset 22 priority (short)
  */
+#define SIGEV_SIGNAL_NTO 0 /* = Linux SIGEV_SIGNAL (the kernel sees no <signal.h>) */
+#define SIGEV_NONE_NTO 1   /* = Linux SIGEV_NONE */
 #define SIGEV_PULSE 0x10
 #define SIGEV_UNBLOCK 0x11
 #define SIGEV_INTR 0x12
