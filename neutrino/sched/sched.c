@@ -50,7 +50,10 @@ static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 	c->need_resched = false;
 	c->slice_expired = false;
 	next->state = STATE_RUNNING;
-	c->slice_deadline = (next->policy != SCHED_FIFO && next != c->idle) ? rdtsc() + slice_tsc : 0;
+	/* A round-robin slice only matters while a peer of the same priority is
+	 * ready; sched_ready() starts one when a peer arrives. */
+	c->slice_deadline = (next->policy != SCHED_FIFO && next != c->idle &&
+			     rq_peek(&c->rq, next->prio)) ? rdtsc() + slice_tsc : 0;
 	timer_reprogram();
 	if (next == prev)
 		return;
@@ -76,8 +79,14 @@ void sched_ready(struct thread *t)
 	struct cpu *c = this_cpu();
 	t->state = STATE_READY;
 	rq_insert_tail(&c->rq, &t->rq, t->prio);
-	if (t->prio > c->current->prio)
+	struct thread *cur = c->current;
+	if (t->prio > cur->prio) {
 		c->need_resched = true;
+	} else if (t->prio == cur->prio && cur->policy != SCHED_FIFO && !c->slice_deadline &&
+		   cur != c->idle) {
+		c->slice_deadline = rdtsc() + slice_tsc; /* a peer: start sharing the CPU */
+		timer_reprogram();
+	}
 }
 
 long sched_block(enum thread_state state)

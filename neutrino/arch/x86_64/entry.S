@@ -152,7 +152,11 @@ thread_trampoline_kernel:
 	.globl uaccess_copy, uaccess_begin, uaccess_end, uaccess_fault
 uaccess_copy:
 	mov %rdx, %rcx
+	shr $3, %rcx
+	and $7, %edx
 uaccess_begin:
+	rep movsq
+	mov %rdx, %rcx
 	rep movsb
 uaccess_end:
 	xor %eax, %eax
