@@ -95,10 +95,6 @@ void timer_hw_init(void)
 	timer_hw_mode = "lapic-oneshot";
 	printk("timer: lapic-oneshot mode, %lu.%03lu MHz, divide 1\n", lapic_timer_hz / 1000000,
 	       lapic_timer_hz / 1000 % 1000);
-#ifdef PLAT_SELFTEST
-	void plat_selftest(void);
-	plat_selftest();
-#endif
 }
 
 void timer_hw_arm(uint64_t deadline_tsc)
@@ -130,52 +126,3 @@ void timer_hw_disarm(void)
 	else
 		lapic_write(LAPIC_TIMER_INIT, 0);
 }
-
-#ifdef PLAT_SELFTEST /* TEMPORARY: removed before handing back */
-static volatile uint64_t st_fired;
-static void st_handler(struct trapframe *tf, unsigned v) { st_fired = rdtsc(); }
-static void st_one(const char *what, uint64_t deadline, bool disarm)
-{
-	st_fired = 0;
-	timer_hw_arm(deadline);
-	if (disarm)
-		timer_hw_disarm();
-	uint64_t give_up = rdtsc() + ns_to_tsc(200000000);
-	irq_enable();
-	while (!st_fired && rdtsc() < give_up)
-		cpu_halt();
-	irq_disable();
-	if (!st_fired)
-		printk("selftest %s: did not fire\n", what);
-	else if (st_fired >= deadline)
-		printk("selftest %s: late by %lu ns\n", what, tsc_to_ns(st_fired - deadline));
-	else
-		printk("selftest %s: EARLY by %lu ns\n", what, tsc_to_ns(deadline - st_fired));
-}
-void plat_selftest(void);
-void plat_selftest(void)
-{
-	trap_set_handler(VEC_LAPIC_TIMER, st_handler);
-	st_one("past", rdtsc() - 1000, false);
-	st_one("zero", 0, false);
-	st_one("10us", rdtsc() + ns_to_tsc(10000), false);
-	st_one("1ms", rdtsc() + ns_to_tsc(1000000), false);
-	st_one("4ms", rdtsc() + ns_to_tsc(4000000), false);
-	st_one("50ms", rdtsc() + ns_to_tsc(50000000), false);
-	st_one("rearm", rdtsc() + ns_to_tsc(100000000), false); /* replaced below? no: single */
-	timer_hw_arm(rdtsc() + ns_to_tsc(100000000));
-	st_one("rearm-to-2ms", rdtsc() + ns_to_tsc(2000000), false);
-	st_one("disarmed(expect no fire)", rdtsc() + ns_to_tsc(1000000), true);
-	st_one("far(10s, expect early in oneshot)", rdtsc() + ns_to_tsc(10000000000ull), false);
-	timer_hw_disarm();
-	uint64_t t = rdtsc();
-	printk("selftest tsc_to_ns(tsc_hz)=%lu ns_to_tsc(1e9)=%lu hz=%lu\n", tsc_to_ns(tsc_hz), ns_to_tsc(1000000000), tsc_hz);
-	printk("selftest conv cost: ");
-	uint64_t acc = 0;
-	t = rdtsc();
-	for (int i = 0; i < 1000; i++)
-		acc += tsc_to_ns(t + i);
-	printk("%lu ticks/1000 calls (acc %lu)\n", rdtsc() - t, acc & 1);
-	trap_set_handler(VEC_LAPIC_TIMER, NULL);
-}
-#endif
