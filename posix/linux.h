@@ -38,6 +38,19 @@ typedef long (*linux_syscall_fn)(const uint64_t *a, struct trapframe *tf);
 #define NR_clock_getres 229
 #define NR_clock_nanosleep 230
 #define NR_exit_group 231
+#define NR_rt_sigaction 13
+#define NR_rt_sigprocmask 14
+#define NR_rt_sigreturn 15
+#define NR_kill 62
+#define NR_rt_sigpending 127
+#define NR_rt_sigtimedwait 128
+#define NR_rt_sigqueueinfo 129
+#define NR_rt_sigsuspend 130
+#define NR_sigaltstack 131
+#define NR_tkill 200
+#define NR_tgkill 234
+#define NR_rt_tgsigqueueinfo 297
+#define NR_pause 34
 
 struct linux_timespec {
 	int64_t tv_sec;
@@ -74,3 +87,17 @@ long sys_gettimeofday(const uint64_t *a, struct trapframe *tf);
 long sys_nanosleep(const uint64_t *a, struct trapframe *tf);
 long sys_clock_nanosleep(const uint64_t *a, struct trapframe *tf);
 long sys_sched_yield(const uint64_t *a, struct trapframe *tf);
+/* signals (signal.c, signal_wait.c, kill.c) */
+long sys_rt_sigaction(const uint64_t *a, struct trapframe *tf);
+long sys_rt_sigprocmask(const uint64_t *a, struct trapframe *tf);
+long sys_rt_sigreturn(const uint64_t *a, struct trapframe *tf);
+long sys_rt_sigpending(const uint64_t *a, struct trapframe *tf);
+long sys_rt_sigsuspend(const uint64_t *a, struct trapframe *tf);
+long sys_rt_sigtimedwait(const uint64_t *a, struct trapframe *tf);
+long sys_sigaltstack(const uint64_t *a, struct trapframe *tf);
+long sys_kill(const uint64_t *a, struct trapframe *tf);
+long sys_tkill(const uint64_t *a, struct trapframe *tf);
+long sys_tgkill(const uint64_t *a, struct trapframe *tf);
+long sys_rt_sigqueueinfo(const uint64_t *a, struct trapframe *tf);
+long sys_rt_tgsigqueueinfo(const uint64_t *a, struct trapframe *tf);
+long sys_pause(const uint64_t *a, struct trapframe *tf);

@@ -40,6 +40,19 @@ static const linux_syscall_fn table[LINUX_NR_MAX] = {
 	[NR_nanosleep] = sys_nanosleep,
 	[NR_clock_nanosleep] = sys_clock_nanosleep,
 	[NR_sched_yield] = sys_sched_yield,
+	[NR_rt_sigaction] = sys_rt_sigaction,
+	[NR_rt_sigprocmask] = sys_rt_sigprocmask,
+	[NR_rt_sigreturn] = sys_rt_sigreturn,
+	[NR_rt_sigpending] = sys_rt_sigpending,
+	[NR_rt_sigsuspend] = sys_rt_sigsuspend,
+	[NR_rt_sigtimedwait] = sys_rt_sigtimedwait,
+	[NR_sigaltstack] = sys_sigaltstack,
+	[NR_kill] = sys_kill,
+	[NR_tkill] = sys_tkill,
+	[NR_tgkill] = sys_tgkill,
+	[NR_rt_sigqueueinfo] = sys_rt_sigqueueinfo,
+	[NR_rt_tgsigqueueinfo] = sys_rt_tgsigqueueinfo,
+	[NR_pause] = sys_pause,
 };
 
 static long not_implemented(uint64_t nr)

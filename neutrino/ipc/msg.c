@@ -195,7 +195,8 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	c->state = STATE_REPLY;
 	c->ipc.server = self;
 	list_add_tail(&ch->replying, &c->ipc.qe.link);
-	pi_donate(c, self);
+	if (!(ch->flags & _NTO_CHF_FIXED_PRIORITY))
+		pi_donate(c, self);
 	irq_restore(*f);
 	bool dst_fault = false;
 	long n = ipc_copy(self->proc, rcv, 0, c->proc, &c->ipc.siov, 0, &dst_fault);

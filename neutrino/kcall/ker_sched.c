@@ -10,6 +10,7 @@
 #include <kernel/process.h>
 #include <mm/uaccess.h>
 #include <posix/sched_param.h>
+#include <sched/pi.h>
 #include <sched/sched.h>
 
 struct thread *thread_lookup(struct process *p, tid_t tid)
@@ -54,6 +55,16 @@ long ker_sched_set(pid_t pid, int tid, int policy, uaddr_t param)
 	if (e)
 		return e;
 	irqflags_t f = irq_save();
+	/* A server that sets its own priority stops inheriting from the clients
+	 * whose messages it holds, until MsgCurrent (QNX: receive sets the
+	 * priority once, the server may change it). */
+	list_for_each_safe(pos, tmp, &t->donors) {
+		struct thread *d = list_entry(pos, struct thread, donor_link);
+		if (d->state == STATE_REPLY && d->ipc.server == t) {
+			pi_revoke(d);
+			d->ipc.server = NULL;
+		}
+	}
 	sched_set_param(t, (uint8_t)prio, (uint8_t)policy);
 	irq_restore(f);
 	return 0;

@@ -20,7 +20,8 @@ long ker_thread_create(pid_t pid, uaddr_t func, uaddr_t arg, uaddr_t attr_u)
 	struct thread *self = cur_thread();
 	struct process *p = self->proc;
 	if (pid != 0 && pid != p->pid)
-		return -ENOSYS; /* creating threads in other processes: procnto's, later */
+		return process_lookup(pid) ? -ENOSYS /* in other processes: procnto's, later */
+					   : -ESRCH;
 	struct _thread_attr attr = { .policy = -1 };
 	if (attr_u && copy_from_user(&attr, attr_u, sizeof(attr)))
 		return -EFAULT;
@@ -61,6 +62,11 @@ long ker_thread_create(pid_t pid, uaddr_t func, uaddr_t arg, uaddr_t attr_u)
 	t->kstack_user = mapped;
 	t->kstack_user_size = mapped ? size : 0;
 	t->fs_base = attr.tls ? (uint64_t)attr.tls : self->fs_base;
+	t->sig_blocked = self->sig_blocked; /* as pthread_create */
+	if (self->flags & TF_IO) {
+		t->flags |= TF_IO; /* I/O privilege is inherited */
+		thread_tf(t)->rflags |= 3u << 12;
+	}
 	irqflags_t f = irq_save();
 	sched_ready(t);
 	irq_restore(f);

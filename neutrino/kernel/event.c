@@ -10,6 +10,7 @@
 #include <sched/sched.h>
 
 void intr_event_wake(struct thread *t) __attribute__((weak));
+struct sig_proc *signal_proc_get(struct process *p) __attribute__((weak));
 
 static int notify_type(const struct _sigevent_nto *ev) { return ev->notify & 0xff; }
 
@@ -23,7 +24,12 @@ int event_validate(const struct _sigevent_nto *ev, struct process *owner)
 	case SIGEV_SIGNAL_NTO:
 	case SIGEV_SIGNAL_CODE:
 	case SIGEV_SIGNAL_THREAD:
-		return ev->signo >= 1 && ev->signo <= 64 ? 0 : -EINVAL;
+		if (ev->signo < 1 || ev->signo > 64)
+			return -EINVAL;
+		/* prepare the signal state now: interrupt handlers can't allocate it */
+		if (signal_proc_get && !signal_proc_get(owner))
+			return -ENOMEM;
+		return 0;
 	case SIGEV_PULSE:
 		if (ev->priority != SIGEV_PULSE_PRIO_INHERIT &&
 		    (ev->priority < 1 || ev->priority > 255))

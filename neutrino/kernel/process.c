@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <arch/platform.h>
 #include <kernel/errno.h>
+#include <kernel/event.h>
 #include <kernel/hooks.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
@@ -146,6 +147,8 @@ void process_last_thread_gone(struct process *p)
 	irqflags_t f = irq_save();
 	waitq_wake_all(&p->parent->child_wait, 0);
 	irq_restore(f);
+	if (signal_post)
+		signal_post(p->parent, NULL, SIGCHLD, 0, 0);
 }
 
 long process_wait(struct process *self, pid_t pid, int *status, bool nohang)

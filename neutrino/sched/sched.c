@@ -11,6 +11,7 @@
 #include <kernel/process.h>
 #include <mm/vm.h>
 #include <kernel/errno.h>
+#include <kernel/hooks.h>
 #include <sched/pi.h>
 #include <sys/neutrino.h>
 #include <sched/sched.h>
@@ -128,6 +129,17 @@ long sched_block_timeout(enum thread_state state, uint64_t deadline, long deadli
 			}
 		}
 	}
+	if (signal_pending && signal_pending(self)) {
+		/* a signal arrived since the call started: don't sleep through it */
+		self->state = state;
+		bool out = self->unblock ? self->unblock(self, -EINTR, false) : (waitq_remove(self), true);
+		if (out) {
+			pi_revoke(self);
+			self->state = STATE_RUNNING;
+			self->unblock = NULL;
+			return -EINTR;
+		}
+	}
 	if (deadline) {
 		self->timer.fn = block_timer_fired;
 		self->timer_result = result;
@@ -139,10 +151,13 @@ long sched_block_timeout(enum thread_state state, uint64_t deadline, long deadli
 bool thread_unblock(struct thread *t, long err, bool force)
 {
 	switch (t->state) {
+	case STATE_STOPPED:
+		if (!(force && t->blocked_on)) /* job-control stop (signal/) yields to kills */
+			return false;
+		break;
 	case STATE_READY:
 	case STATE_RUNNING:
 	case STATE_DEAD:
-	case STATE_STOPPED:
 		return false;
 	default:
 		break;

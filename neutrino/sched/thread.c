@@ -115,6 +115,7 @@ void thread_exit(long status)
 	CALL_HOOK(sync_thread_exit, t);
 	CALL_HOOK(intr_thread_exit, t);
 	CALL_HOOK(join_thread_exit, t);
+	CALL_HOOK(signal_thread_exit, t);
 	if (t->kstack_user && p->as)
 		vm_unmap(p->as, t->kstack_user, t->kstack_user_size);
 	list_del(&t->proc_link);

@@ -21,6 +21,20 @@ static vector_handler_t handlers[256];
 
 void trap_set_handler(unsigned vector, vector_handler_t h) { handlers[vector] = h; }
 
+/* Delivers a synchronous fault to a handler if the process has one (signal/). */
+bool signal_fault(struct thread *t, int signo, int code, uint64_t addr) __attribute__((weak));
+
+/* Linux si_code for a fault: SEGV_MAPERR 1 / SEGV_ACCERR 2, ILL_ILLOPN 2,
+ * FPE_INTDIV 1, TRAP_BRKPT 1, BUS_ADRALN 1. */
+static int exc_si_code(unsigned v, uint64_t error, int sig)
+{
+	if (sig == SIGSEGV)
+		return (v == 14 && (error & 1)) ? 2 : 1;
+	if (sig == SIGILL)
+		return 2;
+	return 1;
+}
+
 static const char *const exc_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
 	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
@@ -74,6 +88,8 @@ static void user_exception(struct trapframe *tf, unsigned v)
 		}
 	}
 	int sig = exc_signal(v);
+	if (signal_fault && signal_fault(t, sig, exc_si_code(v, tf->error, sig), addr))
+		return; /* a handler will run */
 	printk("neutrino: pid %d (%s) tid %d: %s (#%u) at address %lx, ip %lx: killed by %s\n",
 	       t->proc->pid, t->proc->name, t->tid, exc_names[v], v, addr, tf->rip,
 	       signal_name(sig));

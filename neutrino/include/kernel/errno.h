@@ -43,4 +43,5 @@
 #define EOVERFLOW 75
 #define ENOTSUP 95
 #define ETIMEDOUT 110
+#define EOWNERDEAD 130
 #define ERESTART 85 /* Linux ERESTART: "interrupted system call should be restarted" */

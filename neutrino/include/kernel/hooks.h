@@ -28,6 +28,7 @@ HOOK void ipc_thread_exit(struct thread *t);
 HOOK void sync_thread_exit(struct thread *t);
 HOOK void intr_thread_exit(struct thread *t);
 HOOK void join_thread_exit(struct thread *t);
+HOOK void signal_thread_exit(struct thread *t);
 
 /* On every return to user mode, after death and before rescheduling checks:
  * delivers pending unblocked signals (builds the handler frame in tf, or

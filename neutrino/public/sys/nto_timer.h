@@ -10,21 +10,28 @@ struct _itimer {
 	uint64_t interval_nsec; /* period; 0 = one-shot */
 };
 
+/* TimerInfo() result. Overrun rule: an expiry whose event could not be
+ * delivered (the delivery failed, e.g. no room for the pulse or signal), and
+ * every whole period a late timer interrupt skipped, counts one overrun. */
 struct _timer_info {
-	struct _itimer itime;   /* time left to the next expiry, and the period */
-	struct _itimer otime;
+	struct _itimer itime;   /* time left to the next expiry (0 if disarmed), and the period */
+	struct _itimer otime;   /* the values given to the last TimerSettime() */
 	uint32_t flags;         /* _NTO_TI_* */
-	int32_t tid;
-	int32_t notify;
+	int32_t tid;            /* the creating thread, 0 once it has exited */
+	int32_t notify;         /* the event's sigev_notify */
 	int32_t clockid;
-	uint32_t overruns;
-	uint32_t reserved;
+	uint32_t overruns;      /* since the last TimerSettime() or _NTO_TIMER_RESET_OVERRUNS */
+	uint32_t expirations;   /* expiries since the last TimerSettime() (overruns included) */
 	uint8_t event[64];      /* the struct sigevent given at creation */
 };
 
-#define _NTO_TI_ACTIVE 0x1
-#define _NTO_TI_ABSOLUTE 0x2
-#define _NTO_TI_EXPIRED 0x4
+#define _NTO_TI_ACTIVE 0x1      /* armed */
+#define _NTO_TI_ABSOLUTE 0x2    /* armed with TIMER_ABSTIME */
+#define _NTO_TI_EXPIRED 0x4     /* expired at least once since armed */
+
+/* TimerInfo() flags */
+#define _NTO_TIMER_SEARCH 0x1         /* no timer id: report the next higher id */
+#define _NTO_TIMER_RESET_OVERRUNS 0x2 /* clear the overrun count after reporting it */
 
 /* TimerTimeout() flags: 1 << the blocking state */
 #define _NTO_TIMEOUT_SEND (1u << 4)

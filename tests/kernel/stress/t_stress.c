@@ -57,7 +57,13 @@ static int thread_cycles(int n)
 			attr.stackaddr = thread_stack;
 			attr.stacksize = sizeof(thread_stack);
 		}
-		if (ThreadCreate_r(0, quick_body, NULL, &attr) < 0 || threads_done != before + 1)
+		int tid = ThreadCreate_r(0, quick_body, NULL, &attr);
+		if (tid < 0 || threads_done != before + 1) {
+			bad++;
+			continue;
+		}
+		/* a joinable thread keeps its exit status until it is joined */
+		if (ThreadJoin_r(tid, NULL) != 0)
 			bad++;
 	}
 	return bad;
