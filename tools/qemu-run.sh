@@ -77,7 +77,8 @@ if [[ $accel == kvm ]]; then
   cmd+=(-accel kvm -cpu host)
 else
   cmd+=(-accel tcg -cpu max)
-  ((icount)) && cmd+=(-icount shift=0,sleep=off)
+  # The RTC follows the virtual clock too, so device timing matches the TSC.
+  ((icount)) && cmd+=(-icount shift=0,sleep=off -rtc clock=vm)
 fi
 # COM1 on the terminal, with the monitor muxed in (Ctrl-A c; Ctrl-A x quits)
 # and ^C going to the guest. Without a terminal the console is a plain byte

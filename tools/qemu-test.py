@@ -49,7 +49,7 @@ def clean(line):
 class Boot:
     """One QEMU run: console lines as they arrive, and how it ended."""
 
-    def __init__(self, iso, log, stdin, echo):
+    def __init__(self, iso, log, stdin, echo, icount=False):
         self.lines = []
         self.status = None
         self.timed_out = False
@@ -60,7 +60,7 @@ class Boot:
         stdin_f = open(stdin, "rb") if stdin else subprocess.DEVNULL
         # A new session, so a timeout can stop qemu-run.sh and QEMU together.
         self._proc = subprocess.Popen(
-            [str(QEMU_RUN), iso, "--tcg"], stdin=stdin_f,
+            [str(QEMU_RUN), iso, "--tcg"] + (["--icount"] if icount else []), stdin=stdin_f,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True)
         if stdin:
@@ -122,7 +122,8 @@ class Boot:
 def run_boot(args, expects):
     """Boot, match the expect list in order; return (boot, matched count,
     panic line index or None)."""
-    boot = Boot(args.iso, args.log, args.stdin, echo=not args.quiet)
+    boot = Boot(args.iso, args.log, args.stdin, echo=not args.quiet,
+                icount=getattr(args, "icount", False))
     deadline = time.monotonic() + args.timeout
     seen = matched = 0
     panic = None
@@ -275,6 +276,9 @@ def main(argv):
         s.add_argument("--log", required=(name == "boot"))
         s.add_argument("--timeout", type=float, default=300.0)
         s.add_argument("--stdin", help="file fed to the guest console")
+        s.add_argument("--icount", action="store_true",
+                       help="run with -icount: guest time counts instructions, so "
+                            "timing checks are exact and immune to host load")
         s.add_argument("--quiet", action="store_true",
                        help="do not echo the console to stdout")
         if name == "expect":

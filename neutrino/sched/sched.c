@@ -129,7 +129,8 @@ long sched_block_timeout(enum thread_state state, uint64_t deadline, long deadli
 			}
 		}
 	}
-	if (signal_pending && signal_pending(self)) {
+	if (signal_interrupts && state != STATE_SIGSUSPEND && state != STATE_SIGWAITINFO &&
+	    signal_interrupts(self)) {
 		/* a signal arrived since the call started: don't sleep through it */
 		self->state = state;
 		bool out = self->unblock ? self->unblock(self, -EINTR, false) : (waitq_remove(self), true);

@@ -85,6 +85,11 @@ bool signal_pending(struct thread *t)
 	return p->sig && p->sig->stopped;
 }
 
+bool signal_interrupts(struct thread *t)
+{
+	return !t->proc->exiting && deliverable(t);
+}
+
 /* Job control: wait in STATE_STOPPED until SIGCONT or SIGKILL. */
 static void stop_self(struct thread *t, struct sig_proc *sp)
 {

@@ -34,8 +34,12 @@ HOOK void signal_thread_exit(struct thread *t);
  * delivers pending unblocked signals (builds the handler frame in tf, or
  * performs the default action). Interrupts off on entry and exit. */
 HOOK void signal_deliver(struct trapframe *tf);
-/* Whether t has a deliverable signal pending (cheap; interrupts off). */
+/* Whether t has work for signal_deliver() on its way to user mode (cheap;
+ * interrupts off). */
 HOOK bool signal_pending(struct thread *t);
+/* Whether a signal t does not block is pending: a blocking call must not
+ * sleep through it (returns -EINTR instead). */
+HOOK bool signal_interrupts(struct thread *t);
 
 #define CALL_HOOK(fn, ...)                                                         \
 	do {                                                                       \
