@@ -48,11 +48,11 @@ void channel_wake_receiver(struct channel *ch)
 		return;
 	}
 	struct msgq_entry *e = list_first(&ch->sendq, struct msgq_entry, link);
-	if (e && !(ch->flags & _NTO_CHF_FIXED_PRIORITY)) {
-		r->base_prio = e->prio;
+	waitq_remove(r);
+	if (e && !(ch->flags & _NTO_CHF_FIXED_PRIORITY) && r->base_prio != e->prio) {
+		r->base_prio = e->prio; /* it runs at the priority of what it will receive */
 		pi_recompute(r);
 	}
-	waitq_remove(r);
 	sched_wake(r, 0);
 }
 

@@ -63,8 +63,8 @@ void ipc_fill_info(struct _msg_info *mi, const struct thread *c, uint64_t msglen
 	mi->scoid = c->ipc.scoid->id;
 	mi->coid = c->ipc.coid;
 	mi->msglen = (int32_t)MIN(msglen, (uint64_t)INT32_MAX);
-	mi->srcmsglen = (int32_t)MIN(c->ipc.siov.total, (uint64_t)INT32_MAX);
-	mi->dstmsglen = (int32_t)MIN(c->ipc.riov.total, (uint64_t)INT32_MAX);
+	mi->srcmsglen = (int32_t)MIN(c->ipc.siov->total, (uint64_t)INT32_MAX);
+	mi->dstmsglen = (int32_t)MIN(c->ipc.riov->total, (uint64_t)INT32_MAX);
 	mi->priority = c->prio;
 	mi->flags = c->ipc.unblock_req ? _NTO_MI_UNBLOCK_REQ : 0;
 }
@@ -122,12 +122,8 @@ long msg_send(struct connection *c, struct ipc_iovs *siov, struct ipc_iovs *riov
 		struct channel *ch = c->chan;
 		if (!ch || ch->dead)
 			return -EBADF;
-		ip->siov = *siov;
-		ip->riov = *riov;
-		if (siov->v == siov->inl)
-			ip->siov.v = ip->siov.inl;
-		if (riov->v == riov->inl)
-			ip->riov.v = ip->riov.inl;
+		ip->siov = siov;
+		ip->riov = riov;
 		ip->chan = ch;
 		ip->scoid = c->scoid;
 		ip->coid = c->coid;
@@ -168,13 +164,14 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	list_init(&e->link);
 	self->ipc.last_chan = ch;
 	self->boost_prio = 0;
-	if (!(ch->flags & _NTO_CHF_FIXED_PRIORITY))
+	bool fixed = ch->flags & _NTO_CHF_FIXED_PRIORITY;
+	if (!fixed)
 		self->base_prio = e->prio;
-	pi_recompute(self);
-	if (list_empty(&ch->sendq) == false && list_empty(&ch->receivers.head))
+	if (!list_empty(&ch->sendq) && list_empty(&ch->receivers.head))
 		channel_boost(ch, list_entry(ch->sendq.next, struct msgq_entry, link)->prio);
 
 	if (e->is_pulse) {
+		pi_recompute(self);
 		struct pulse *p = container_of(e, struct pulse, qe);
 		struct _pulse msg = { .code = p->code, .scoid = p->scoid };
 		msg.value.sival_u64 = p->value;
@@ -195,11 +192,14 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	c->state = STATE_REPLY;
 	c->ipc.server = self;
 	list_add_tail(&ch->replying, &c->ipc.qe.link);
-	if (!(ch->flags & _NTO_CHF_FIXED_PRIORITY))
-		pi_donate(c, self);
+	if (!fixed) { /* the client's priority flows to us while we hold its message */
+		c->donee = self;
+		list_add_tail(&self->donors, &c->donor_link);
+	}
+	pi_recompute(self);
 	irq_restore(*f);
 	bool dst_fault = false;
-	long n = ipc_copy(self->proc, rcv, 0, c->proc, &c->ipc.siov, 0, &dst_fault);
+	long n = ipc_copy(self->proc, rcv, 0, c->proc, c->ipc.siov, 0, &dst_fault);
 	long r;
 	if (n < 0 && !dst_fault) {
 		*f = irq_save();
@@ -236,8 +236,10 @@ long msg_receive(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, bool 
 		if (r != -EAGAIN)
 			break;
 		self->ipc.last_chan = ch;
-		self->boost_prio = 0;
-		pi_recompute(self);
+		if (self->boost_prio) {
+			self->boost_prio = 0;
+			pi_recompute(self);
+		}
 		r = waitq_sleep(&ch->receivers, STATE_RECEIVE, 0);
 		if (r < 0)
 			break;
@@ -255,7 +257,7 @@ long msg_reply(int rcvid, long status, struct ipc_iovs *data, bool is_error)
 	long result = status;
 	if (data && data->total) {
 		bool dst_fault = false;
-		long n = ipc_copy(c->proc, &c->ipc.riov, 0, self->proc, data, 0, &dst_fault);
+		long n = ipc_copy(c->proc, c->ipc.riov, 0, self->proc, data, 0, &dst_fault);
 		if (n < 0 && !dst_fault)
 			return -EFAULT; /* our buffer: the client stays blocked */
 		if (n < 0)
@@ -278,10 +280,10 @@ long msg_read(int rcvid, struct ipc_iovs *dst, uint64_t offset)
 	struct thread *c = replying_client(self->proc, rcvid);
 	if (!c)
 		return -ESRCH;
-	if (offset >= c->ipc.siov.total)
+	if (offset >= c->ipc.siov->total)
 		return 0;
 	bool dst_fault = false;
-	long n = ipc_copy(self->proc, dst, 0, c->proc, &c->ipc.siov, offset, &dst_fault);
+	long n = ipc_copy(self->proc, dst, 0, c->proc, c->ipc.siov, offset, &dst_fault);
 	return n;
 }
 
@@ -291,10 +293,10 @@ long msg_write(int rcvid, struct ipc_iovs *src, uint64_t offset)
 	struct thread *c = replying_client(self->proc, rcvid);
 	if (!c)
 		return -ESRCH;
-	if (offset >= c->ipc.riov.total)
+	if (offset >= c->ipc.riov->total)
 		return 0;
 	bool dst_fault = false;
-	return ipc_copy(c->proc, &c->ipc.riov, offset, self->proc, src, 0, &dst_fault);
+	return ipc_copy(c->proc, c->ipc.riov, offset, self->proc, src, 0, &dst_fault);
 }
 
 long msg_info(int rcvid, uaddr_t info_u)
@@ -303,7 +305,7 @@ long msg_info(int rcvid, uaddr_t info_u)
 	if (!c)
 		return -ESRCH;
 	struct _msg_info mi;
-	ipc_fill_info(&mi, c, c->ipc.siov.total);
+	ipc_fill_info(&mi, c, c->ipc.siov->total);
 	return copy_to_user(info_u, &mi, sizeof(mi)) ? -EFAULT : 0;
 }
 

@@ -52,7 +52,8 @@ struct ipc_thread {
 	struct channel *chan;        /* [s] where the message went */
 	struct scoid *scoid;         /* [s] */
 	int32_t coid;
-	struct ipc_iovs siov, riov;  /* send and reply buffers (client's address space) */
+	const struct ipc_iovs *siov; /* send and reply buffers (client's address space), */
+	const struct ipc_iovs *riov; /* owned by the blocked MsgSend call's frame */
 	struct thread *server;       /* [s] the thread that received the message (REPLY) */
 	bool unblock_req;            /* [s] an unblock pulse was sent for this message */
 	bool restart;                /* MsgError(ERESTART): re-send */
