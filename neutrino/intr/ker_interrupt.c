@@ -7,6 +7,7 @@
  * (level-triggered, active low: the PCI convention). Ids are global small
  * integers; another process's id gives EPERM, an unknown one EINVAL.
  * Attaching and masking need the thread's I/O privilege (ThreadCtl IO).
+ * _NTO_INTR_FLAGS_STAMP is for SIGEV_PULSE only (EINVAL otherwise).
  */
 #include <arch/cpu.h>
 #include <arch/platform.h>
@@ -23,7 +24,7 @@
 
 #define ATTACH_FLAGS                                                                       \
 	(_NTO_INTR_FLAGS_END | _NTO_INTR_FLAGS_NO_UNMASK | _NTO_INTR_FLAGS_PROCESS |         \
-	 _NTO_INTR_FLAGS_TRK_MSK)
+	 _NTO_INTR_FLAGS_TRK_MSK | _NTO_INTR_FLAGS_STAMP)
 
 static struct intr_attach *attach_ids[INTR_MAX_ATTACH]; /* [k] id - 1 -> attachment */
 
@@ -96,6 +97,8 @@ long ker_interrupt_attach_event(int intr, uaddr_t event_u, unsigned flags)
 	int to_thread = event_kind(&ev);
 	if (to_thread < 0)
 		return to_thread;
+	if ((flags & _NTO_INTR_FLAGS_STAMP) && (ev.notify & 0xff) != SIGEV_PULSE)
+		return -EINVAL; /* only a pulse has a value the kernel may replace */
 	if ((e = event_validate(&ev, p)))
 		return e;
 	int slot = 0;

@@ -1,6 +1,7 @@
 /*
  * Interrupt lines: vector allocation, IOAPIC routing, the counted mask and
- * the handler that turns an interrupt into masked-line + event delivery.
+ * the handler that turns an interrupt into masked-line + event delivery
+ * (with _NTO_INTR_FLAGS_STAMP, a pulse whose value is the entry TSC).
  * Called by intr/ker_interrupt.c with interrupts off; the handler runs from
  * trap_dispatch (interrupts off, EOI sent after it returns).
  */
@@ -62,7 +63,13 @@ static void line_handler(struct trapframe *tf, unsigned vector)
 	line_sync(l);
 	list_for_each(pos, &l->attachs) {
 		struct intr_attach *a = list_entry(pos, struct intr_attach, line_link);
-		event_deliver(&a->event, a->proc, a->thread); /* a failure leaves the mask */
+		if (a->flags & _NTO_INTR_FLAGS_STAMP) { /* a pulse (checked at attach) */
+			struct _sigevent_nto ev = a->event;
+			ev.value = now;
+			event_deliver(&ev, a->proc, a->thread); /* a failure leaves the mask */
+		} else {
+			event_deliver(&a->event, a->proc, a->thread);
+		}
 	}
 }
 

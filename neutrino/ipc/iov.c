@@ -14,23 +14,11 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 
-int ipc_iovs_load(struct ipc_iovs *io, uaddr_t addr, int parts)
+int ipc_iovs_load_vector(struct ipc_iovs *io, uaddr_t addr, int parts)
 {
 	io->v = io->inl;
 	io->n = 0;
 	io->total = 0;
-	if (parts < 0) {
-		uint64_t len = (uint64_t)-(int64_t)parts;
-		if (!uaccess_range_ok(addr, len))
-			return -EFAULT;
-		io->inl[0].base = addr;
-		io->inl[0].len = len;
-		io->n = 1;
-		io->total = len;
-		return 0;
-	}
-	if (parts == 0)
-		return 0;
 	if (parts > IPC_IOV_MAX)
 		return -EINVAL;
 	if (parts > IPC_IOV_INLINE) {
@@ -55,10 +43,9 @@ int ipc_iovs_load(struct ipc_iovs *io, uaddr_t addr, int parts)
 	return 0;
 }
 
-void ipc_iovs_free(struct ipc_iovs *io)
+void ipc_iovs_free_vector(struct ipc_iovs *io)
 {
-	if (io->v != io->inl)
-		kfree(io->v);
+	kfree(io->v);
 	io->v = io->inl;
 	io->n = 0;
 	io->total = 0;

@@ -15,6 +15,7 @@
 #include <sched/pi.h>
 #include <sys/neutrino.h>
 #include <sched/sched.h>
+#include <signal/signal.h>
 #include <sched/waitq.h>
 
 void arch_switch(uint64_t *prev_ksp, uint64_t next_ksp);
@@ -80,12 +81,16 @@ void sched_ready(struct thread *t)
 	struct cpu *c = this_cpu();
 	t->state = STATE_READY;
 	rq_insert_tail(&c->rq, &t->rq, t->prio);
-	struct thread *cur = c->current;
-	if (t->prio > cur->prio) {
+	if (t->prio > c->current->prio)
 		c->need_resched = true;
-	} else if (t->prio == cur->prio && cur->policy != SCHED_FIFO && !c->slice_deadline &&
-		   cur != c->idle) {
-		c->slice_deadline = rdtsc() + slice_tsc; /* a peer: start sharing the CPU */
+}
+
+void sched_slice_check(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *cur = c->current;
+	if (!c->slice_deadline && cur->policy != SCHED_FIFO && rq_peek(&c->rq, cur->prio)) {
+		c->slice_deadline = rdtsc() + slice_tsc; /* a peer is ready: share the CPU */
 		timer_reprogram();
 	}
 }
@@ -129,7 +134,7 @@ long sched_block_timeout(enum thread_state state, uint64_t deadline, long deadli
 			}
 		}
 	}
-	if (signal_interrupts && state != STATE_SIGSUSPEND && state != STATE_SIGWAITINFO &&
+	if (!signal_quiet(self) && state != STATE_SIGSUSPEND && state != STATE_SIGWAITINFO &&
 	    signal_interrupts(self)) {
 		/* a signal arrived since the call started: don't sleep through it */
 		self->state = state;

@@ -12,6 +12,7 @@
 #include <kernel/percpu.h>
 #include <posix/posix.h>
 #include <sched/sched.h>
+#include <signal/signal.h>
 
 extern char syscall_entry[];
 
@@ -34,12 +35,14 @@ void user_return_work(struct trapframe *tf)
 			irq_enable();
 			thread_exit(0);
 		}
-		if (signal_pending && signal_pending(t)) {
+		if (!signal_quiet(t) && signal_pending(t)) {
 			signal_deliver(tf); /* may end the thread, or set TF_KILL */
 			continue;
 		}
-		if (!this_cpu()->need_resched)
+		if (!this_cpu()->need_resched) {
+			sched_slice_check();
 			return;
+		}
 		sched_preempt();
 	}
 }

@@ -11,7 +11,9 @@
  */
 #pragma once
 #include <kernel/list.h>
+#include <kernel/errno.h>
 #include <kernel/types.h>
+#include <mm/uaccess.h>
 #include <sched/waitq.h>
 #include <sys/neutrino.h>
 #include <ipc/ipc_thread.h>
@@ -70,10 +72,30 @@ struct connection *connection_lookup(struct process *p, int coid);
 struct scoid *scoid_lookup(struct process *p, int scoid);
 
 /* iov handling (ipc/iov.c) */
-/* Copies in a user iov array (parts >= 0) or a linear buffer (parts < 0: one
- * buffer of -parts bytes at addr). */
-__must_check int ipc_iovs_load(struct ipc_iovs *io, uaddr_t addr, int parts);
-void ipc_iovs_free(struct ipc_iovs *io);
+int ipc_iovs_load_vector(struct ipc_iovs *io, uaddr_t addr, int parts);
+void ipc_iovs_free_vector(struct ipc_iovs *io);
+
+/* Copies in a user iov array (parts > 0) or a linear buffer (parts <= 0:
+ * one buffer of -parts bytes at addr). Inline for the linear case, which is
+ * every MsgSend/MsgReceive/MsgReply. */
+static inline __must_check int ipc_iovs_load(struct ipc_iovs *io, uaddr_t addr, int parts)
+{
+	if (parts > 0)
+		return ipc_iovs_load_vector(io, addr, parts);
+	uint64_t len = (uint64_t)-(int64_t)parts;
+	io->v = io->inl;
+	io->inl[0].base = addr;
+	io->inl[0].len = len;
+	io->n = len ? 1 : 0;
+	io->total = len;
+	return len && !uaccess_range_ok(addr, len) ? -EFAULT : 0;
+}
+
+static inline void ipc_iovs_free(struct ipc_iovs *io)
+{
+	if (io->v != io->inl)
+		ipc_iovs_free_vector(io);
+}
 /* Copies bytes between iov lists in two address spaces, starting at byte
  * offsets. Returns bytes copied; on a bad buffer returns -EFAULT and sets
  * *dst_fault to tell which side was at fault. */

@@ -31,6 +31,10 @@ void sched_wake(struct thread *t, long result);
 /* Acts on need_resched: the running thread goes back to the head of its
  * priority (or the tail when its slice ended) and the best thread runs. */
 void sched_preempt(void);
+/* On the way to user mode: a round-robin thread with a ready peer of its
+ * priority gets a slice timer (peers readied while it was in the kernel do
+ * not arm one: the thread often blocks before returning). */
+void sched_slice_check(void);
 /* Yields to threads of the same priority (tail of its queue). */
 void sched_yield(void);
 /* Changes a thread's real and effective priority/policy, requeueing and

@@ -18,8 +18,10 @@
 #pragma once
 #include <arch/trap.h>
 #include <kernel/list.h>
+#include <kernel/process.h>
 #include <kernel/signal.h>
 #include <kernel/types.h>
+#include <sched/thread.h>
 #include <signal/abi.h>
 
 struct process;
@@ -58,6 +60,14 @@ struct sig_proc {
 };
 
 static inline bool sig_valid(int signo) { return signo >= 1 && signo <= SIG_MAX; }
+
+/* Nothing at all pending for t: the common case, checked inline on every
+ * return to user mode and before every block (interrupts off). */
+static inline bool signal_quiet(const struct thread *t)
+{
+	const struct sig_proc *sp = t->proc->sig;
+	return !t->sig_pending && !t->sig_restore_mask && (!sp || (!sp->pending && !sp->stopped));
+}
 
 /* queue.c */
 /* The process's signal state, allocating it on first use; NULL when out of

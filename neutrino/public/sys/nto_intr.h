@@ -10,3 +10,7 @@
 #define _NTO_INTR_FLAGS_NO_UNMASK 0x02
 #define _NTO_INTR_FLAGS_PROCESS 0x04
 #define _NTO_INTR_FLAGS_TRK_MSK 0x08
+/* SIGEV_PULSE only (else EINVAL): each interrupt's pulse carries, as its
+ * 64-bit value (struct _pulse value.sival_u64), the TSC the kernel read on
+ * entering the interrupt handler, instead of the event's own value. */
+#define _NTO_INTR_FLAGS_STAMP 0x10
