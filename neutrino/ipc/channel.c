@@ -53,7 +53,7 @@ void channel_wake_receiver(struct channel *ch)
 		r->base_prio = e->prio; /* it runs at the priority of what it will receive */
 		pi_recompute(r);
 	}
-	sched_wake(r, 0);
+	sched_wake_handoff(r, 0);
 }
 
 void channel_enqueue_pulse(struct channel *ch, struct pulse *p)

@@ -104,12 +104,13 @@ static bool client_unblock(struct thread *t, long err, bool force)
 	return true;
 }
 
-/* Releases a REPLY-blocked client with result; interrupts off. */
+/* Releases a REPLY-blocked client with result; interrupts off. The server
+ * usually blocks in MsgReceive right after: hand the CPU to the client. */
 static void client_release(struct thread *t, long result)
 {
 	client_detach(t);
 	pi_revoke(t);
-	sched_wake(t, result);
+	sched_wake_handoff(t, result);
 }
 
 long msg_send(struct connection *c, struct ipc_iovs *siov, struct ipc_iovs *riov)
@@ -199,8 +200,9 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	pi_recompute(self);
 	irq_restore(*f);
 	bool dst_fault = false;
-	long n = ipc_copy(self->proc, rcv, 0, c->proc, c->ipc.siov, 0, &dst_fault);
-	long r;
+	long n = 0, r;
+	if (rcv->total && c->ipc.siov->total)
+		n = ipc_copy(self->proc, rcv, 0, c->proc, c->ipc.siov, 0, &dst_fault);
 	if (n < 0 && !dst_fault) {
 		*f = irq_save();
 		if (c->state == STATE_REPLY && c->ipc.server == self)

@@ -28,11 +28,9 @@ struct free_obj {
 static struct free_obj *free_lists[NCLASSES];
 static uint64_t in_use;
 
-static void refill(unsigned cls)
+/* Carves a fresh page into class cls objects. Interrupts off. */
+static void refill(unsigned cls, paddr_t p)
 {
-	paddr_t p = pmm_alloc_page();
-	if (!p)
-		return;
 	size_t sz = 32u << cls;
 	char *base = phys_to_virt(p);
 	for (size_t off = 0; off + sz <= PAGE_SIZE; off += sz) {
@@ -50,15 +48,22 @@ void *kmalloc(size_t size)
 		unsigned cls = 0;
 		while ((32u << cls) < need)
 			cls++;
+		/* A new page is zeroed before interrupts go off (the zeroing is the
+		 * long part), and given back if another path refilled meanwhile. */
+		paddr_t fresh = free_lists[cls] ? 0 : pmm_alloc_page();
 		irqflags_t f = irq_save();
-		if (!free_lists[cls])
-			refill(cls);
+		if (!free_lists[cls] && fresh) {
+			refill(cls, fresh);
+			fresh = 0;
+		}
 		h = (void *)free_lists[cls];
 		if (h) {
 			free_lists[cls] = free_lists[cls]->next;
 			in_use += 32u << cls;
 		}
 		irq_restore(f);
+		if (fresh)
+			pmm_free_page(fresh);
 		if (!h)
 			return NULL;
 		memset(h, 0, 32u << cls);

@@ -32,8 +32,25 @@ void sched_init(void)
 
 static struct thread *pick_next(struct cpu *c)
 {
+	struct thread *h = c->handoff;
+	if (h) {
+		c->handoff = NULL;
+		if ((int)h->prio >= rq_highest(&c->rq))
+			return h; /* straight to the thread we just woke: no queueing */
+		rq_insert_tail(&c->rq, &h->rq, h->prio);
+	}
 	struct rq_node *n = rq_pop_highest(&c->rq);
 	return n ? container_of(n, struct thread, rq) : c->idle;
+}
+
+void sched_handoff_flush(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *h = c->handoff;
+	if (h) {
+		c->handoff = NULL;
+		rq_insert_tail(&c->rq, &h->rq, h->prio);
+	}
 }
 
 /* Frees the thread that died just before we switched in. */
@@ -54,9 +71,12 @@ static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 	next->state = STATE_RUNNING;
 	/* A round-robin slice only matters while a peer of the same priority is
 	 * ready; sched_ready() starts one when a peer arrives. */
-	c->slice_deadline = (next->policy != SCHED_FIFO && next != c->idle &&
-			     rq_peek(&c->rq, next->prio)) ? rdtsc() + slice_tsc : 0;
-	timer_reprogram();
+	uint64_t slice = (next->policy != SCHED_FIFO && next != c->idle &&
+			  rq_peek(&c->rq, next->prio)) ? rdtsc() + slice_tsc : 0;
+	if (slice || c->slice_deadline) {
+		c->slice_deadline = slice;
+		timer_reprogram();
+	}
 	if (next == prev)
 		return;
 	c->nr_switches++;
@@ -179,6 +199,22 @@ bool thread_unblock(struct thread *t, long err, bool force)
 	return true;
 }
 
+void sched_wake_handoff(struct thread *t, long result)
+{
+	if (t->state == STATE_READY || t->state == STATE_RUNNING || t->state == STATE_DEAD)
+		return;
+	struct cpu *c = this_cpu();
+	t->wake_result = result;
+	t->unblock = NULL;
+	t->blocked_on = NULL;
+	ktimer_cancel(&t->timer);
+	sched_handoff_flush();
+	t->state = STATE_READY;
+	c->handoff = t;
+	if (t->prio > c->current->prio)
+		c->need_resched = true;
+}
+
 void sched_wake(struct thread *t, long result)
 {
 	if (t->state == STATE_READY || t->state == STATE_RUNNING || t->state == STATE_DEAD)
@@ -235,7 +271,7 @@ static void idle_loop(void)
 	struct cpu *c = this_cpu();
 	for (;;) {
 		irq_disable();
-		if (c->need_resched || rq_count(&c->rq))
+		if (c->need_resched || rq_count(&c->rq) || c->handoff)
 			sched_preempt();
 		else
 			__asm__ volatile("sti; hlt" ::: "memory");

@@ -95,14 +95,15 @@ static void free_level(paddr_t tp, int level)
 		if (level == 1) {
 			if (!(e & PTE_SHARED))
 				pmm_free_page(e & PTE_ADDR);
+			if ((i & 63) == 63)
+				preempt_point(); /* teardown length is the user's to choose */
 		} else {
 			free_level(e & PTE_ADDR, level - 1);
 			pmm_free_page(e & PTE_ADDR);
 		}
 		t[i] = 0;
 	}
-	if (level == 2)
-		preempt_point(); /* teardown length is the user's to choose */
+	preempt_point();
 }
 
 void mmu_free_user(paddr_t pml4)

@@ -39,8 +39,12 @@ void user_return_work(struct trapframe *tf)
 			signal_deliver(tf); /* may end the thread, or set TF_KILL */
 			continue;
 		}
-		if (!this_cpu()->need_resched) {
-			sched_slice_check();
+		struct cpu *c = this_cpu();
+		if (!c->need_resched) {
+			if (c->handoff)
+				sched_handoff_flush();
+			if (!c->slice_deadline && t->policy != SCHED_FIFO)
+				sched_slice_check();
 			return;
 		}
 		sched_preempt();

@@ -25,6 +25,8 @@ struct cpu {
 	uint64_t slice_deadline;   /* [i] TSC at which the current RR slice ends, 0 = none */
 	uint64_t armed_deadline;   /* [i] TSC the one-shot timer is armed for, 0 = none */
 	struct readyq rq;          /* [i] ready threads (not the running one) */
+	struct thread *handoff;    /* [i] a READY thread not queued: the next pick takes it
+	                              unless something outranks it (sched_wake_handoff) */
 	struct timerq tq;          /* [i] pending kernel timers */
 	uint64_t nr_switches;
 	uint64_t nr_irqs;

@@ -26,6 +26,13 @@ long sched_block(enum thread_state state);
  * unblocks at once. The caller must have queued the thread where it waits
  * and set t->unblock/blocked_on (or t->waitq) so it can be taken out. */
 long sched_block_timeout(enum thread_state state, uint64_t deadline_tsc, long deadline_result);
+/* Like sched_wake, for a thread the caller is about to hand the CPU to (it
+ * blocks next): the thread is not queued, and the caller's next switch
+ * takes it directly if nothing outranks it. Message passing uses it for the
+ * client -> server -> client round trip. */
+void sched_wake_handoff(struct thread *t, long result);
+/* Queues a pending handoff thread (the caller did not block after all). */
+void sched_handoff_flush(void);
 /* Readies a blocked thread with a result for its sched_block() call. */
 void sched_wake(struct thread *t, long result);
 /* Acts on need_resched: the running thread goes back to the head of its

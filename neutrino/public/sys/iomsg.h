@@ -67,7 +67,7 @@
 
 /* Converts open()'s oflag (Linux O_*) to ioflag and back. */
 #define _IO_OFLAG_TO_IOFLAG(o) (((o) & ~3u) | (((o) & 3u) + 1))
-#define _IO_IOFLAG_TO_OFLAG(i) (((i) & ~3u) | (((i) & 3u) - 1))
+#define _IO_IOFLAG_TO_OFLAG(i) (((i) & ~3u) | ((((i) & 3u) - 1) & 3u)) /* 0 -> 3 */
 
 /*
  * _IO_CONNECT: path operations. The path (path_len bytes including its NUL)

@@ -9,6 +9,8 @@
  *    the SIGEV_INTR latch is one bit;
  *  - 50 interrupts by InterruptWait + register C + InterruptUnmask, then 50
  *    by SIGEV_PULSE + MsgReceive (skipped while channels give ENOSYS);
+ *  - _NTO_INTR_FLAGS_STAMP: EINVAL unless SIGEV_PULSE; the pulse value is the
+ *    TSC of kernel entry, between enabling the RTC and receiving the pulse;
  *  - 20 PIT interrupts on IRQ 0 (the ISA override to GSI 2);
  *  - a thread created after ThreadCtl inherits the privilege, and its
  *    attachment goes away with it;
@@ -264,6 +266,74 @@ static void test_pulse(void)
 	ChannelDestroy_r(chid);
 }
 
+/* _NTO_INTR_FLAGS_STAMP: pulses only; each pulse's value is the TSC the
+ * kernel read on interrupt entry (after the RTC was started, before the
+ * pulse was received, increasing), not the event's own value. */
+static void test_pulse_stamp(void)
+{
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	SIGEV_INTR_INIT(&ev);
+	CHECK_ERR(InterruptAttachEvent(RTC_IRQ, &ev, _NTO_INTR_FLAGS_STAMP), EINVAL);
+	SIGEV_SIGNAL_INIT(&ev, SIGUSR1);
+	CHECK_ERR(InterruptAttachEvent(RTC_IRQ, &ev, _NTO_INTR_FLAGS_STAMP), EINVAL);
+	int chid = ChannelCreate_r(0);
+	if (chid == -ENOSYS) {
+		ntest_info("skipped: _NTO_INTR_FLAGS_STAMP (ChannelCreate: ENOSYS)");
+		return;
+	}
+	if (!CHECK(chid >= 0))
+		return;
+	int coid = ConnectAttach_r(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
+	struct sched_param sp;
+	int policy = SchedGet_r(0, 0, &sp);
+	if (CHECK(coid >= 0) && CHECK(policy >= 0)) {
+		SIGEV_PULSE_INIT(&ev, coid, sp.sched_priority, 18, 0xbeef);
+		uint64_t t_start = ClockCycles();
+		rtc_start(RTC_RATE_1024HZ);
+		int id = InterruptAttachEvent(RTC_IRQ, &ev, _NTO_INTR_FLAGS_STAMP);
+		if (CHECK(id > 0)) {
+			int got = 0, good = 0;
+			uint64_t prev = t_start, worst = 0;
+			for (int i = 0; i < 10; i++) {
+				struct _pulse pulse;
+				iov_t iov;
+				SETIOV(&iov, &pulse, sizeof(pulse));
+				uint64_t ns = WAIT_NS;
+				TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &ns, NULL);
+				int rc = MsgReceivev_r(chid, &iov, 1, NULL);
+				uint64_t t_recv = ClockCycles();
+				if (rc != 0) {
+					ntest_info("MsgReceive %d: %d", i, rc);
+					break;
+				}
+				got++;
+				uint64_t stamp = pulse.value.sival_u64;
+				if (pulse.code == 18 && stamp > prev && stamp < t_recv)
+					good++;
+				else
+					ntest_info("stamp %d: code %d, %llu not in (%llu, %llu)", i,
+						   pulse.code, (unsigned long long)stamp,
+						   (unsigned long long)prev, (unsigned long long)t_recv);
+				if (stamp < t_recv && t_recv - stamp > worst)
+					worst = t_recv - stamp;
+				prev = stamp;
+				rtc_ack();
+				InterruptUnmask(RTC_IRQ, id);
+			}
+			CHECK_EQ(got, 10);
+			CHECK_EQ(good, 10);
+			ntest_info("stamped pulses: %d, worst entry-to-receive %llu TSC ticks", got,
+				   (unsigned long long)worst);
+			CHECK_EQ(InterruptDetach(id), 0);
+		}
+		rtc_stop();
+	}
+	if (coid >= 0)
+		ConnectDetach_r(coid);
+	ChannelDestroy_r(chid);
+}
+
 static volatile int th_id, th_done;
 
 static void *attach_body(void *arg)
@@ -382,6 +452,7 @@ int main(void)
 	test_intr_wait();
 	test_pit();
 	test_pulse();
+	test_pulse_stamp();
 	test_thread();
 	test_other_process();
 	test_driver_death();
