@@ -113,6 +113,11 @@ static void channel_flush(struct channel *ch)
 		t->ipc.chan = NULL;
 		t->ipc.server = NULL;
 		pi_revoke(t);
+		if (t->ipc.busy) { /* a server is copying its buffers: released at unpin */
+			t->ipc.deferred = true;
+			t->ipc.deferred_result = -ESRCH;
+			continue;
+		}
 		sched_wake(t, -ESRCH);
 	}
 	waitq_wake_all(&ch->receivers, -ESRCH);

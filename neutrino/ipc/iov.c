@@ -13,6 +13,7 @@
 #include <mm/pmm.h>
 #include <mm/uaccess.h>
 #include <mm/vm.h>
+#include <sched/sched.h>
 
 int ipc_iovs_load_vector(struct ipc_iovs *io, uaddr_t addr, int parts)
 {
@@ -102,7 +103,10 @@ long ipc_copy(struct process *dp, const struct ipc_iovs *d, uint64_t doff, struc
 	cursor_seek(&dc, d, doff);
 	cursor_seek(&sc, s, soff);
 	long done = 0;
+	unsigned chunks = 0;
 	while (cursor_next(&dc) && cursor_next(&sc)) {
+		if ((++chunks & 15) == 0)
+			preempt_point(); /* the length is the user's: callers pin the client */
 		uaddr_t da = d->v[dc.i].base + dc.off, sa = s->v[sc.i].base + sc.off;
 		uint64_t n = MIN(d->v[dc.i].len - dc.off, s->v[sc.i].len - sc.off);
 		n = MIN(n, PAGE_SIZE - (da & ~PAGE_MASK));

@@ -80,6 +80,19 @@ static void client_detach(struct thread *t)
 	ip->server = NULL;
 }
 
+/* A release of a client whose buffers a server is copying waits for the
+ * copy (see client_pin); returns true if deferred. Interrupts off. */
+static bool defer_if_busy(struct thread *t, long result)
+{
+	if (!t->ipc.busy)
+		return false;
+	if (!t->ipc.deferred) {
+		t->ipc.deferred = true;
+		t->ipc.deferred_result = result;
+	}
+	return true;
+}
+
 /* t->unblock for SEND- and REPLY-blocked clients (see struct thread). */
 static bool client_unblock(struct thread *t, long err, bool force)
 {
@@ -100,6 +113,8 @@ static bool client_unblock(struct thread *t, long err, bool force)
 		}
 		return false;
 	}
+	if (defer_if_busy(t, err))
+		return false; /* released when the copy in progress ends */
 	client_detach(t);
 	return true;
 }
@@ -111,6 +126,31 @@ static void client_release(struct thread *t, long result)
 	client_detach(t);
 	pi_revoke(t);
 	sched_wake_handoff(t, result);
+}
+
+/*
+ * Copies of message data have preemption points (their length is the
+ * user's). While a server copies a REPLY-blocked client's buffers, the
+ * client is pinned: a signal, timeout, kill, reply or channel destruction
+ * that would release it is deferred until the copy ends, so its buffers and
+ * address space stay valid. Interrupts on.
+ */
+static void client_pin(struct thread *c)
+{
+	irqflags_t f = irq_save();
+	c->ipc.busy++;
+	irq_restore(f);
+}
+
+static void client_unpin(struct thread *c)
+{
+	irqflags_t f = irq_save();
+	if (--c->ipc.busy == 0 && c->ipc.deferred) {
+		c->ipc.deferred = false;
+		if (c->state == STATE_REPLY)
+			client_release(c, c->ipc.deferred_result);
+	}
+	irq_restore(f);
 }
 
 long msg_send(struct connection *c, struct ipc_iovs *siov, struct ipc_iovs *riov)
@@ -201,13 +241,24 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	irq_restore(*f);
 	bool dst_fault = false;
 	long n = 0, r;
-	if (rcv->total && c->ipc.siov->total)
+	if (rcv->total && c->ipc.siov->total) {
+		client_pin(c);
 		n = ipc_copy(self->proc, rcv, 0, c->proc, c->ipc.siov, 0, &dst_fault);
-	if (n < 0 && !dst_fault) {
+		if (n < 0 && !dst_fault) {
+			*f = irq_save();
+			defer_if_busy(c, -EFAULT); /* the client's buffer was bad: its error */
+			irq_restore(*f);
+			client_unpin(c);
+			*f = irq_save();
+			return -EAGAIN; /* look for the next message */
+		}
+		client_unpin(c);
+		if (c->state != STATE_REPLY || c->ipc.chan != ch)
+			n = -EINTR; /* released meanwhile (killed, channel gone) */
+	}
+	if (n == -EINTR) {
 		*f = irq_save();
-		if (c->state == STATE_REPLY && c->ipc.server == self)
-			client_release(c, -EFAULT); /* the client's buffer was bad: its error */
-		return -EAGAIN;                     /* look for the next message */
+		return -EAGAIN;
 	}
 	if (n < 0) {
 		r = n; /* our buffer was bad; the client stays REPLY-blocked for MsgError */
@@ -224,13 +275,15 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	return r;
 }
 
-long msg_receive(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, bool pulses_only)
+long msg_receive(int chid, struct ipc_iovs *rcv, uaddr_t info_u, bool pulses_only)
 {
 	struct thread *self = cur_thread();
 	irqflags_t f = irq_save();
 	long r;
 	for (;;) {
-		if (ch->dead) {
+		/* looked up each time: the channel may be destroyed while we copy */
+		struct channel *ch = channel_lookup(self->proc, chid);
+		if (!ch) {
 			r = -ESRCH;
 			break;
 		}
@@ -259,7 +312,11 @@ long msg_reply(int rcvid, long status, struct ipc_iovs *data, bool is_error)
 	long result = status;
 	if (data && data->total) {
 		bool dst_fault = false;
+		client_pin(c);
 		long n = ipc_copy(c->proc, c->ipc.riov, 0, self->proc, data, 0, &dst_fault);
+		client_unpin(c);
+		if (c->state != STATE_REPLY)
+			return -ESRCH; /* released while we copied */
 		if (n < 0 && !dst_fault)
 			return -EFAULT; /* our buffer: the client stays blocked */
 		if (n < 0)
@@ -269,7 +326,8 @@ long msg_reply(int rcvid, long status, struct ipc_iovs *data, bool is_error)
 	if (c->state == STATE_REPLY) {
 		if (is_error && status == -ERESTART)
 			c->ipc.restart = true;
-		client_release(c, result);
+		if (!defer_if_busy(c, result))
+			client_release(c, result);
 	}
 	irq_restore(f);
 	return 0;
@@ -285,7 +343,9 @@ long msg_read(int rcvid, struct ipc_iovs *dst, uint64_t offset)
 	if (offset >= c->ipc.siov->total)
 		return 0;
 	bool dst_fault = false;
+	client_pin(c);
 	long n = ipc_copy(self->proc, dst, 0, c->proc, c->ipc.siov, offset, &dst_fault);
+	client_unpin(c);
 	return n;
 }
 
@@ -298,7 +358,10 @@ long msg_write(int rcvid, struct ipc_iovs *src, uint64_t offset)
 	if (offset >= c->ipc.riov->total)
 		return 0;
 	bool dst_fault = false;
-	return ipc_copy(c->proc, c->ipc.riov, offset, self->proc, src, 0, &dst_fault);
+	client_pin(c);
+	long n = ipc_copy(c->proc, c->ipc.riov, offset, self->proc, src, 0, &dst_fault);
+	client_unpin(c);
+	return n;
 }
 
 long msg_info(int rcvid, uaddr_t info_u)

@@ -54,7 +54,7 @@ static long receive_common(int chid, uaddr_t riov_u, int rparts, uaddr_t info_u,
 	int e = ipc_iovs_load(&rcv, riov_u, rparts);
 	if (e)
 		return e;
-	long r = msg_receive(ch, &rcv, info_u, pulses);
+	long r = msg_receive(chid, &rcv, info_u, pulses);
 	ipc_iovs_free(&rcv);
 	return r;
 }

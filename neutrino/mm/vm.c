@@ -270,6 +270,8 @@ int vm_write_remote(struct aspace *as, uaddr_t dst, const void *src, size_t n)
 			return e;
 		size_t off = dst & ~PAGE_MASK, chunk = MIN(n, PAGE_SIZE - off);
 		memcpy((char *)phys_to_virt(*pte & PTE_ADDR) + off, s, chunk);
+		if (((dst >> PAGE_SHIFT) & 15) == 15)
+			preempt_point(); /* loading a large program */
 		dst += chunk;
 		s += chunk;
 		n -= chunk;

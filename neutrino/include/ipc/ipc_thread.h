@@ -57,6 +57,9 @@ struct ipc_thread {
 	struct thread *server;       /* [s] the thread that received the message (REPLY) */
 	bool unblock_req;            /* [s] an unblock pulse was sent for this message */
 	bool restart;                /* MsgError(ERESTART): re-send */
+	uint16_t busy;               /* [s] servers copying its buffers (may be preempted) */
+	bool deferred;               /* [s] a release arrived while busy: done at unpin */
+	long deferred_result;        /* [s] */
 	struct pulse unblock_pulse;  /* preallocated _PULSE_CODE_UNBLOCK */
 	/* as a server */
 	struct ipc_iovs rcv;         /* receive buffers while RECEIVE-blocked */
