@@ -97,7 +97,7 @@ static void *user_ptr(struct process *p, uaddr_t va, bool write)
 }
 
 long ipc_copy(struct process *dp, const struct ipc_iovs *d, uint64_t doff, struct process *sp,
-	      const struct ipc_iovs *s, uint64_t soff, bool *dst_fault)
+	      const struct ipc_iovs *s, uint64_t soff, bool *dst_fault, bool preemptible)
 {
 	struct cursor dc, sc;
 	cursor_seek(&dc, d, doff);
@@ -105,7 +105,7 @@ long ipc_copy(struct process *dp, const struct ipc_iovs *d, uint64_t doff, struc
 	long done = 0;
 	unsigned chunks = 0;
 	while (cursor_next(&dc) && cursor_next(&sc)) {
-		if ((++chunks & 15) == 0)
+		if ((++chunks & 15) == 0 && preemptible)
 			preempt_point(); /* the length is the user's: callers pin the client */
 		uaddr_t da = d->v[dc.i].base + dc.off, sa = s->v[sc.i].base + sc.off;
 		uint64_t n = MIN(d->v[dc.i].len - dc.off, s->v[sc.i].len - sc.off);

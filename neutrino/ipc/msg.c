@@ -135,15 +135,20 @@ static void client_release(struct thread *t, long result)
  * that would release it is deferred until the copy ends, so its buffers and
  * address space stay valid. Interrupts on.
  */
-static void client_pin(struct thread *c)
+static bool client_pin(struct thread *c, uint64_t len)
 {
+	if (len < IPC_COPY_PREEMPT_MIN)
+		return false; /* short: copied without preemption points, no pin */
 	irqflags_t f = irq_save();
 	c->ipc.busy++;
 	irq_restore(f);
+	return true;
 }
 
-static void client_unpin(struct thread *c)
+static void client_unpin(struct thread *c, bool pinned)
 {
+	if (!pinned)
+		return;
 	irqflags_t f = irq_save();
 	if (--c->ipc.busy == 0 && c->ipc.deferred) {
 		c->ipc.deferred = false;
@@ -242,17 +247,18 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	bool dst_fault = false;
 	long n = 0, r;
 	if (rcv->total && c->ipc.siov->total) {
-		client_pin(c);
-		n = ipc_copy(self->proc, rcv, 0, c->proc, c->ipc.siov, 0, &dst_fault);
+		bool pin = client_pin(c, MIN(rcv->total, c->ipc.siov->total));
+		n = ipc_copy(self->proc, rcv, 0, c->proc, c->ipc.siov, 0, &dst_fault, pin);
 		if (n < 0 && !dst_fault) {
 			*f = irq_save();
-			defer_if_busy(c, -EFAULT); /* the client's buffer was bad: its error */
+			if (!defer_if_busy(c, -EFAULT)) /* the client's buffer was bad: its error */
+				client_release(c, -EFAULT);
 			irq_restore(*f);
-			client_unpin(c);
+			client_unpin(c, pin);
 			*f = irq_save();
 			return -EAGAIN; /* look for the next message */
 		}
-		client_unpin(c);
+		client_unpin(c, pin);
 		if (c->state != STATE_REPLY || c->ipc.chan != ch)
 			n = -EINTR; /* released meanwhile (killed, channel gone) */
 	}
@@ -312,9 +318,9 @@ long msg_reply(int rcvid, long status, struct ipc_iovs *data, bool is_error)
 	long result = status;
 	if (data && data->total) {
 		bool dst_fault = false;
-		client_pin(c);
-		long n = ipc_copy(c->proc, c->ipc.riov, 0, self->proc, data, 0, &dst_fault);
-		client_unpin(c);
+		bool pin = client_pin(c, data->total);
+		long n = ipc_copy(c->proc, c->ipc.riov, 0, self->proc, data, 0, &dst_fault, pin);
+		client_unpin(c, pin);
 		if (c->state != STATE_REPLY)
 			return -ESRCH; /* released while we copied */
 		if (n < 0 && !dst_fault)
@@ -343,9 +349,9 @@ long msg_read(int rcvid, struct ipc_iovs *dst, uint64_t offset)
 	if (offset >= c->ipc.siov->total)
 		return 0;
 	bool dst_fault = false;
-	client_pin(c);
-	long n = ipc_copy(self->proc, dst, 0, c->proc, c->ipc.siov, offset, &dst_fault);
-	client_unpin(c);
+	bool pin = client_pin(c, dst->total);
+	long n = ipc_copy(self->proc, dst, 0, c->proc, c->ipc.siov, offset, &dst_fault, pin);
+	client_unpin(c, pin);
 	return n;
 }
 
@@ -358,9 +364,9 @@ long msg_write(int rcvid, struct ipc_iovs *src, uint64_t offset)
 	if (offset >= c->ipc.riov->total)
 		return 0;
 	bool dst_fault = false;
-	client_pin(c);
-	long n = ipc_copy(c->proc, c->ipc.riov, offset, self->proc, src, 0, &dst_fault);
-	client_unpin(c);
+	bool pin = client_pin(c, src->total);
+	long n = ipc_copy(c->proc, c->ipc.riov, offset, self->proc, src, 0, &dst_fault, pin);
+	client_unpin(c, pin);
 	return n;
 }
 

@@ -27,13 +27,16 @@ static void serial_putc(char c)
 	outb(COM1, (uint8_t)c);
 }
 
+/* Interrupts go off per character, not per string: a long write must not
+ * hold interrupts off (lines written from interrupt handlers, which are
+ * rare, may interleave with a thread's). */
 void console_write(const char *s, size_t n)
 {
-	irqflags_t f = irq_save();
 	for (size_t i = 0; i < n; i++) {
+		irqflags_t f = irq_save();
 		if (s[i] == '\n')
 			serial_putc('\r');
 		serial_putc(s[i]);
+		irq_restore(f);
 	}
-	irq_restore(f);
 }

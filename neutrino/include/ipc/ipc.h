@@ -98,9 +98,12 @@ static inline void ipc_iovs_free(struct ipc_iovs *io)
 }
 /* Copies bytes between iov lists in two address spaces, starting at byte
  * offsets. Returns bytes copied; on a bad buffer returns -EFAULT and sets
- * *dst_fault to tell which side was at fault. */
+ * *dst_fault to tell which side was at fault. With preemptible, it has
+ * preemption points (the caller pins the client: msg.c). */
 long ipc_copy(struct process *dp, const struct ipc_iovs *d, uint64_t doff, struct process *sp,
-	      const struct ipc_iovs *s, uint64_t soff, bool *dst_fault);
+	      const struct ipc_iovs *s, uint64_t soff, bool *dst_fault, bool preemptible);
+/* Copies longer than this are preemptible; shorter ones are not worth a pin. */
+#define IPC_COPY_PREEMPT_MIN (16 * 1024)
 /* Copies a kernel buffer into an iov list of a process. */
 long ipc_copy_out(struct process *dp, const struct ipc_iovs *d, const void *src, uint64_t n);
 

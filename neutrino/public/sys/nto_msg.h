@@ -51,37 +51,29 @@ typedef struct {
 #define _PULSE_CODE_THREADDEATH (-34)
 #define _PULSE_CODE_COIDDEATH (-35)
 
+/* The fields MsgReceive/MsgInfo fill for a message, and ConnectServerInfo
+ * for a connection (QNX uses one layout for both). */
+#define _NTO_MSG_INFO_FIELDS                                                               \
+	uint32_t nd;                                                                       \
+	uint32_t srcnd;                                                                    \
+	int32_t pid;                                                                       \
+	int32_t tid;                                                                       \
+	int32_t chid;                                                                      \
+	int32_t scoid;                                                                     \
+	int32_t coid;                                                                      \
+	int32_t msglen;                                                                    \
+	int32_t srcmsglen;                                                                 \
+	int32_t dstmsglen;                                                                 \
+	int16_t priority;                                                                  \
+	int16_t flags;                                                                     \
+	uint32_t reserved
+
 struct _msg_info {
-	uint32_t nd;
-	uint32_t srcnd;
-	int32_t pid;
-	int32_t tid;
-	int32_t chid;
-	int32_t scoid;
-	int32_t coid;
-	int32_t msglen;
-	int32_t srcmsglen;
-	int32_t dstmsglen;
-	int16_t priority;
-	int16_t flags;
-	uint32_t reserved;
+	_NTO_MSG_INFO_FIELDS;
 };
 
-/* ConnectServerInfo() fills the same fields for a connection. */
 struct _server_info {
-	uint32_t nd;
-	uint32_t srcnd;
-	int32_t pid;
-	int32_t tid;
-	int32_t chid;
-	int32_t scoid;
-	int32_t coid;
-	int32_t msglen;
-	int32_t srcmsglen;
-	int32_t dstmsglen;
-	int16_t priority;
-	int16_t flags;
-	uint32_t reserved;
+	_NTO_MSG_INFO_FIELDS;
 };
 
 struct _cred_info {
