@@ -73,10 +73,22 @@ long ker_thread_create(pid_t pid, uaddr_t func, uaddr_t arg, uaddr_t attr_u)
 	return t->tid;
 }
 
+/* ThreadDestroy(tid, priority, status): tid 0 (or the caller's) ends the
+ * caller; -1 ends every thread of the process; another tid asks that thread
+ * to end (it does at its next return to user mode, or at once if blocked),
+ * with status for ThreadJoin. priority is QNX's hint for the cleanup and is
+ * not used. */
 long ker_thread_destroy(int tid, int priority, uaddr_t status)
 {
 	struct thread *self = cur_thread();
-	if (tid != 0 && tid != self->tid)
-		return -ENOSYS; /* destroying other threads comes with signals */
-	thread_exit((long)status);
+	if (tid == 0 || tid == self->tid)
+		thread_exit((long)status);
+	if (tid == -1)
+		process_exit(self->proc, W_EXITCODE(0));
+	struct thread *t = thread_lookup(self->proc, tid);
+	if (!t || t->state == STATE_DEAD)
+		return -ESRCH;
+	t->exit_status = status;
+	thread_kill(t);
+	return 0;
 }

@@ -110,7 +110,8 @@ void thread_exit(long status)
 {
 	struct thread *t = cur_thread();
 	struct process *p = t->proc;
-	t->exit_status = (uaddr_t)status;
+	if (!(t->flags & TF_KILL))
+		t->exit_status = (uaddr_t)status; /* a killed thread keeps its destroyer's */
 	CALL_HOOK(ipc_thread_exit, t);
 	CALL_HOOK(sync_thread_exit, t);
 	CALL_HOOK(intr_thread_exit, t);
