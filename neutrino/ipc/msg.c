@@ -56,17 +56,18 @@ static struct thread *replying_client(struct process *server, int rcvid)
 
 void ipc_fill_info(struct _msg_info *mi, const struct thread *c, uint64_t msglen)
 {
-	memset(mi, 0, sizeof(*mi));
-	mi->pid = c->proc->pid;
-	mi->tid = c->tid;
-	mi->chid = c->ipc.chan->chid;
-	mi->scoid = c->ipc.scoid->id;
-	mi->coid = c->ipc.coid;
-	mi->msglen = (int32_t)MIN(msglen, (uint64_t)INT32_MAX);
-	mi->srcmsglen = (int32_t)MIN(c->ipc.siov->total, (uint64_t)INT32_MAX);
-	mi->dstmsglen = (int32_t)MIN(c->ipc.riov->total, (uint64_t)INT32_MAX);
-	mi->priority = c->prio;
-	mi->flags = c->ipc.unblock_req ? _NTO_MI_UNBLOCK_REQ : 0;
+	*mi = (struct _msg_info){
+		.pid = c->proc->pid,
+		.tid = c->tid,
+		.chid = c->ipc.chan->chid,
+		.scoid = c->ipc.scoid->id,
+		.coid = c->ipc.coid,
+		.msglen = (int32_t)MIN(msglen, (uint64_t)INT32_MAX),
+		.srcmsglen = (int32_t)MIN(c->ipc.siov->total, (uint64_t)INT32_MAX),
+		.dstmsglen = (int32_t)MIN(c->ipc.riov->total, (uint64_t)INT32_MAX),
+		.priority = c->prio,
+		.flags = c->ipc.unblock_req ? _NTO_MI_UNBLOCK_REQ : 0,
+	};
 }
 
 /* Takes a client out of SEND or REPLY; interrupts off. */
@@ -242,7 +243,13 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 		c->donee = self;
 		list_add_tail(&self->donors, &c->donor_link);
 	}
-	pi_recompute(self);
+	/* Usually the server holds just this message and already runs at its
+	 * priority: then nothing changes and the donor walk is skipped. */
+	uint8_t want = MAX(MAX(self->base_prio, self->ceiling_prio), fixed ? 0 : c->prio);
+	bool only = fixed ? list_empty(&self->donors) : self->donors.next == &c->donor_link &&
+							    self->donors.prev == &c->donor_link;
+	if (!only || self->prio != want)
+		pi_recompute(self);
 	irq_restore(*f);
 	bool dst_fault = false;
 	long n = 0, r;

@@ -73,6 +73,8 @@ void pi_revoke(struct thread *t)
 		return;
 	list_del(&t->donor_link);
 	t->donee = NULL;
-	if (t->prio >= owner->prio)
+	/* Only a donor that set the owner's priority can lower it. */
+	if (t->prio >= owner->prio &&
+	    owner->prio > MAX(owner->base_prio, MAX(owner->boost_prio, owner->ceiling_prio)))
 		pi_recompute(owner);
 }
