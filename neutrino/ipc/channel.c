@@ -85,7 +85,7 @@ int pulse_send_coid(struct process *p, int coid, int prio, int code, uint64_t va
 	if (!c || !c->chan || c->chan->dead)
 		return -EBADF;
 	if (prio == SIGEV_PULSE_PRIO_INHERIT)
-		prio = 10; /* the process's base priority: QNX's default for event pulses */
+		prio = c->chan->owner->base_prio; /* the receiving process's initial priority */
 	return pulse_send(c->chan, prio, code, value, c->scoid ? c->scoid->id : -1);
 }
 

@@ -144,6 +144,7 @@ long exec_spawn(struct process *parent, const char *name, const void *elf, size_
 	struct thread *t = NULL;
 	if (sp >= 0) {
 		p->brk_start = p->brk_cur = PAGE_ALIGN_UP(pl->hi + bias);
+		p->base_prio = prio;
 		t = thread_create_user(p, pl->entry + bias, (uaddr_t)sp, 0, prio, policy);
 		if (!t)
 			sp = -ENOMEM;

@@ -35,6 +35,7 @@ struct process {
 	bool exiting;                 /* [k] exit_group / fatal signal in progress */
 	struct waitq child_wait;      /* [s] threads in ProcWait */
 	uint32_t uid, gid;            /* [k] */
+	uint8_t base_prio;            /* [k] priority of the first thread (SIGEV_PULSE_PRIO_INHERIT) */
 	uint64_t enosys_logged[8];    /* [k] Linux syscall numbers < 512 already reported */
 	/* POSIX personality state */
 	uaddr_t brk_start, brk_cur;   /* [k] */
