@@ -63,8 +63,15 @@ void syscall_dispatch(struct trapframe *tf)
 	else
 		r = -ENOSYS;
 	tf->rax = (uint64_t)r;
+	struct thread *t = cur_thread();
 	if (n != __KER_TIMER_TIMEOUT)
-		cur_thread()->timeout_states = 0; /* TimerTimeout lasts one kernel call */
+		t->timeout_states = 0; /* TimerTimeout lasts one kernel call */
 	irq_disable();
+	struct cpu *c = this_cpu();
+	/* the common case, checked inline: nothing owed on the way out */
+	if (likely(!(t->flags & TF_KILL) && !c->need_resched && !c->handoff &&
+		   (c->slice_deadline || t->policy == SCHED_FIFO || !c->rq.list[t->prio].first) &&
+		   signal_quiet(t)))
+		return;
 	user_return_work(tf);
 }

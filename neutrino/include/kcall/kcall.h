@@ -15,5 +15,14 @@ struct kcall_entry {
 extern const struct kcall_entry kcall_table[];
 extern const unsigned kcall_count;
 
-/* Runs call n (already range-checked against kcall_count); -ENOSYS for holes. */
-long kcall_dispatch(struct trapframe *tf, unsigned n);
+long kcall_enosys(unsigned n);
+
+/* Runs call n (already range-checked against kcall_count); -ENOSYS for
+ * holes in the numbering. Inline: it is on every native call's path. */
+static inline long kcall_dispatch(struct trapframe *tf, unsigned n)
+{
+	const struct kcall_entry *e = &kcall_table[n];
+	if (likely(e->impl))
+		return e->fn(tf);
+	return kcall_enosys(n);
+}

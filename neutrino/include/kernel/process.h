@@ -37,6 +37,7 @@ struct process {
 	uint32_t uid, gid;            /* [k] */
 	uint8_t base_prio;            /* [k] priority of the first thread (SIGEV_PULSE_PRIO_INHERIT) */
 	uint64_t enosys_logged[8];    /* [k] Linux syscall numbers < 512 already reported */
+	uint64_t kcall_enosys_logged[4]; /* [k] native call numbers < 256 already reported */
 	/* POSIX personality state */
 	uaddr_t brk_start, brk_cur;   /* [k] */
 	uint64_t image_map;           /* [k] where ImageMap put the boot image, 0 = not mapped */
