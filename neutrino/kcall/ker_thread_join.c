@@ -69,6 +69,13 @@ static struct join_rec *join_rec_find(struct process *p, tid_t tid)
 	return NULL;
 }
 
+/* Whether tid still has an unjoined exit record in p (tids are not reused
+ * while one does). */
+bool join_tid_pending(struct process *p, tid_t tid)
+{
+	return join_table_ready && join_rec_find(p, tid) != NULL;
+}
+
 static void join_rec_add(struct process *p, tid_t tid, uaddr_t status)
 {
 	struct join_rec *r = kmalloc(sizeof(*r));

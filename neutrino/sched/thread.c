@@ -43,9 +43,34 @@ static struct thread *thread_alloc(bool kernel)
 	return t;
 }
 
+bool join_tid_pending(struct process *p, tid_t tid) __attribute__((weak));
+
+/* Thread ids count up from 1 and wrap at TID_MAX to the lowest id neither a
+ * live thread nor an unjoined exit record holds: rcvids carry the tid in 15
+ * bits and sync owner ids need it below 0xff00. 0 if all are taken. */
+static tid_t tid_alloc(struct process *p)
+{
+	if (p->next_tid < TID_MAX)
+		return ++p->next_tid;
+	for (tid_t tid = 1; tid <= TID_MAX; tid++) {
+		bool used = join_tid_pending && join_tid_pending(p, tid);
+		list_for_each(pos, &p->threads) {
+			if (used)
+				break;
+			used = list_entry(pos, struct thread, proc_link)->tid == tid;
+		}
+		if (!used)
+			return tid;
+	}
+	return 0;
+}
+
 struct thread *thread_create_user(struct process *p, uaddr_t entry, uaddr_t stack, uint64_t arg,
 				  uint8_t prio, uint8_t policy)
 {
+	tid_t tid = tid_alloc(p);
+	if (!tid)
+		return NULL;
 	struct thread *t = thread_alloc(false);
 	if (!t)
 		return NULL;
@@ -63,7 +88,7 @@ struct thread *thread_create_user(struct process *p, uaddr_t entry, uaddr_t stac
 		*--sp = 0;
 	t->ksp = (uint64_t)sp;
 	t->proc = p;
-	t->tid = ++p->next_tid;
+	t->tid = tid;
 	t->prio = t->real_prio = t->base_prio = prio;
 	t->policy = policy;
 	t->state = STATE_STOPPED;

@@ -16,6 +16,7 @@
 #include <sched/timer.h>
 
 #define KSTACK_ORDER 2 /* 16 KiB */
+#define TID_MAX 0x7eff /* rcvid = tid << 16 | scoid must stay positive */
 #define KSTACK_SIZE (PAGE_SIZE << KSTACK_ORDER)
 
 /* Thread states: QNX's enum _THREAD_STATE values. */
