@@ -9,6 +9,8 @@
 
 #include <sys/iofunc.h>
 
+#include "priv.h"
+
 void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *connect, unsigned nio,
 		      resmgr_io_funcs_t *io)
 {
@@ -100,16 +102,24 @@ static int in_group(const struct _client_info *info, uint32_t gid)
 	return 0;
 }
 
+int client_info_default(resmgr_context_t *ctp, const struct _client_info **info,
+			struct _client_info *own)
+{
+	if (*info)
+		return 0;
+	int r = iofunc_client_info(ctp, 0, own);
+	if (!r)
+		*info = own;
+	return r;
+}
+
 int iofunc_check_access(resmgr_context_t *ctp, const iofunc_attr_t *attr, mode_t checkmode,
 			const struct _client_info *info)
 {
 	struct _client_info own;
-	if (!info) {
-		int r = iofunc_client_info(ctp, 0, &own);
-		if (r)
-			return r;
-		info = &own;
-	}
+	int r = client_info_default(ctp, &info, &own);
+	if (r)
+		return r;
 	uint32_t euid = info->cred.euid;
 	if (checkmode & S_ISUID) {
 		if (euid != 0 && euid != attr->uid)

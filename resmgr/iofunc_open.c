@@ -13,16 +13,16 @@
 
 #include <sys/iofunc.h>
 
+#include "priv.h"
+
 int iofunc_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *attr, iofunc_attr_t *dattr,
 		struct _client_info *info)
 {
 	struct _client_info own;
-	if (!info) {
-		int r = iofunc_client_info(ctp, 0, &own);
-		if (r)
-			return r;
-		info = &own;
-	}
+	const struct _client_info *ci = info;
+	int r = client_info_default(ctp, &ci, &own);
+	if (r)
+		return r;
 	uint32_t ioflag = msg->connect.ioflag;
 	if (!attr)
 		return ENOENT; /* creating files is the file system's business */
@@ -37,7 +37,7 @@ int iofunc_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *attr, iofu
 		check |= S_IRUSR;
 	if (ioflag & _IO_FLAG_WR)
 		check |= S_IWUSR;
-	return iofunc_check_access(ctp, attr, check, info);
+	return iofunc_check_access(ctp, attr, check, ci);
 }
 
 int iofunc_open_default(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *attr, void *extra)

@@ -111,3 +111,9 @@ int io_load(resmgr_context_t *ctp, size_t need);
 /* Runs the I/O message chain at ctp->offset on binding b; returns the
  * last handler's result; *closed set when the chain closed b. */
 int io_chain(resmgr_context_t *ctp, struct binding *b, bool *closed);
+
+struct _client_info;
+/* *info, or when it is NULL the sender's credentials fetched into *own
+ * (and *info pointed at them); 0 or an errno. */
+int client_info_default(resmgr_context_t *ctp, const struct _client_info **info,
+			struct _client_info *own);

@@ -458,8 +458,6 @@ static void test_queue_order(void)
 		memset(&u, 0, sizeof(u));
 		struct _msg_info info;
 		int rcvid = ipct_receive_ms(chid, &u, sizeof(u), &info, 1000);
-		if (rcvid == -ENOSYS)
-			rcvid = MsgReceive_r(chid, &u, sizeof(u), &info);
 		char got[16];
 		if (rcvid > 0) {
 			snprintf(got, sizeof(got), "%s", u.text);
@@ -555,8 +553,6 @@ static void test_other_process(void)
 	char buf[64];
 	struct _msg_info info;
 	int rcvid = ipct_receive_ms(chid_lens, buf, sizeof(buf), &info, 3000);
-	if (rcvid == -ENOSYS)
-		rcvid = MsgReceive_r(chid_lens, buf, sizeof(buf), &info);
 	if (CHECK(rcvid > 0)) {
 		CHECK_EQ(info.pid, pid);
 		CHECK(info.tid > 0);
