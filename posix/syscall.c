@@ -53,6 +53,10 @@ static const linux_syscall_fn table[LINUX_NR_MAX] = {
 	[NR_rt_sigqueueinfo] = sys_rt_sigqueueinfo,
 	[NR_rt_tgsigqueueinfo] = sys_rt_tgsigqueueinfo,
 	[NR_pause] = sys_pause,
+	/* files, directories, pipes, poll (posix/fd/): */
+
+	/* processes: fork, exec, wait, groups, sessions (posix/proc/): */
+
 };
 
 static long not_implemented(uint64_t nr)

@@ -80,9 +80,13 @@ static bool cursor_next(struct cursor *c)
 	return c->i < c->io->n;
 }
 
-/* Kernel address of user address va in p, faulting it in; NULL if not allowed. */
+/* Kernel address of user address va in p, faulting it in; NULL if not
+ * allowed. A kernel-half address is a kernel buffer of a kmsg_sendv() caller
+ * (ipc/kmsg.c): users cannot name one, every user iov is range-checked. */
 static void *user_ptr(struct process *p, uaddr_t va, bool write)
 {
+	if (va >= USER_TOP)
+		return (void *)va;
 	struct aspace *as = p->as;
 	if (!as)
 		return NULL;

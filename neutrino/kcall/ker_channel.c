@@ -4,6 +4,7 @@
 #include <kernel/percpu.h>
 #include <kernel/process.h>
 #include <ipc/ipc.h>
+#include <ipc/kmsg.h>
 #include <mm/kmem.h>
 #include <sched/thread.h>
 
@@ -40,6 +41,7 @@ long ker_channel_create(unsigned flags)
 	list_init(&ch->conns);
 	if (death)
 		ip->death_chan = ch;
+	sysmgr_channel_created(p, ch);
 	return chid;
 }
 

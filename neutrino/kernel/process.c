@@ -11,6 +11,7 @@
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
+#include <ipc/kmsg.h>
 #include <kernel/signal.h>
 #include <mm/kmem.h>
 #include <mm/vm.h>
@@ -67,6 +68,7 @@ struct process *process_create(struct process *parent, const char *name)
 		p->gid = parent->gid;
 	}
 	nr_processes++;
+	sysmgr_attach(p);
 	return p;
 }
 

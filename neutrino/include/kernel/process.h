@@ -48,6 +48,7 @@ struct process {
 	struct list_node timers;      /* [k] TimerCreate timers (timer/) */
 	int32_t timer_next_id;        /* [k] */
 	struct list_node intrs;       /* [k] interrupt attachments (intr/) */
+	struct posix_proc *posix;     /* [k] fds' POSIX state, cwd, umask (posix/) */
 };
 
 /* A new empty process (no threads) with a fresh address space, child of

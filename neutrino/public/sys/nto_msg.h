@@ -22,6 +22,12 @@ typedef struct {
 #define _NTO_SIDE_CHANNEL 0x40000000
 #define _NTO_GLOBAL_CHANNEL _NTO_SIDE_CHANNEL
 
+/* Every process is born with this side-channel connection to procnto's
+ * first channel (pid 1, chid 1): the path and process manager. */
+#define SYSMGR_PID 1
+#define SYSMGR_CHID 1
+#define SYSMGR_COID _NTO_SIDE_CHANNEL
+
 /* ChannelCreate() flags */
 #define _NTO_CHF_FIXED_PRIORITY 0x0001
 #define _NTO_CHF_UNBLOCK 0x0002
