@@ -1,16 +1,22 @@
 /*
- * write, writev and ioctl while no console driver exists: fds 1 and 2 go to
- * the kernel console; every other fd is EBADF; ioctl on 0..2 is ENOTTY
- * (the kernel console is not a terminal). The console driver and real file
- * descriptors replace this file.
+ * The kernel console as the fallback of fds 1 and 2 (HELPERS-BRIEF-4 point
+ * 6): while a process has no connection at fd 1 or 2, write and writev on
+ * it go to the boot console, so that programs started straight from the
+ * boot script still print. ioctl on them is ENOTTY (the kernel console is
+ * not a terminal). Called by posix/fd/ (rw.c, ioctl.c).
  */
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <mm/uaccess.h>
 
-#include "linux.h"
+#include "fd/fdpriv.h"
 
-#define IOV_MAX 1024
+#define CONSOLE_IOV_MAX 1024
+
+bool console_fallback(int64_t fd)
+{
+	return (fd == 1 || fd == 2) && !fd_conn(fd);
+}
 
 static long console_out(uaddr_t buf, size_t n)
 {
@@ -26,30 +32,23 @@ static long console_out(uaddr_t buf, size_t n)
 	return (long)done;
 }
 
-static bool is_console_fd(uint64_t fd) { return fd == 1 || fd == 2; }
-
-long sys_write(const uint64_t *a, struct trapframe *tf)
+long console_write_user(uaddr_t buf, size_t n)
 {
-	if (!is_console_fd(a[0]))
-		return -EBADF;
-	if ((int64_t)a[2] < 0)
+	if ((int64_t)n < 0)
 		return -EINVAL;
-	if (!uaccess_range_ok(a[1], a[2]))
+	if (!uaccess_range_ok(buf, n))
 		return -EFAULT;
-	return console_out(a[1], a[2]);
+	return console_out(buf, n);
 }
 
-long sys_writev(const uint64_t *a, struct trapframe *tf)
+long console_writev_user(uaddr_t uiov, int64_t cnt)
 {
-	if (!is_console_fd(a[0]))
-		return -EBADF;
-	int64_t cnt = (int64_t)a[2];
-	if (cnt < 0 || cnt > IOV_MAX)
+	if (cnt < 0 || cnt > CONSOLE_IOV_MAX)
 		return -EINVAL;
 	long total = 0;
 	for (int64_t i = 0; i < cnt; i++) {
 		struct linux_iovec iov;
-		if (copy_from_user(&iov, a[1] + (uint64_t)i * sizeof(iov), sizeof(iov)))
+		if (copy_from_user(&iov, uiov + (uint64_t)i * sizeof(iov), sizeof(iov)))
 			return total ? total : -EFAULT;
 		if ((int64_t)iov.len < 0)
 			return -EINVAL;
@@ -61,9 +60,4 @@ long sys_writev(const uint64_t *a, struct trapframe *tf)
 		total += r;
 	}
 	return total;
-}
-
-long sys_ioctl(const uint64_t *a, struct trapframe *tf)
-{
-	return a[0] <= 2 ? -ENOTTY : -EBADF;
 }

@@ -3,10 +3,11 @@
  * Thread ids are per process here (gettid numbers threads from 1 in each
  * process), so tkill names a thread of the caller's process and tgkill a
  * thread of process tgid. kill(pid > 0) signals one process; kill(-1)
- * every process the caller may signal except pid 1 and itself; process
- * groups (pid 0, pid < -1) are not supported yet: EINVAL.
+ * every process the caller may signal except pid 1 and itself; kill(0)
+ * the caller's process group and kill(-pgid) group pgid (kernel/job.c).
  */
 #include <kernel/errno.h>
+#include <kernel/job.h>
 #include <kernel/percpu.h>
 #include <kernel/process.h>
 #include <mm/uaccess.h>
@@ -47,8 +48,10 @@ long sys_kill(const uint64_t *a, struct trapframe *tf)
 		return -EINVAL;
 	if (pid == -1)
 		return kill_all(signo);
-	if (pid <= 0)
-		return -EINVAL; /* process groups come with procnto */
+	if (pid == 0)
+		return job_signal_pgrp(cur_thread()->proc->pgid, signo);
+	if (pid < 0)
+		return pid == INT32_MIN ? -ESRCH : job_signal_pgrp(-pid, signo);
 	int e = lookup(pid, &p);
 	return e ? e : signal_send(p, NULL, signo, SI_USER, 0);
 }

@@ -58,6 +58,7 @@ long sys_mmap(const uint64_t *a, struct trapframe *tf)
 	if (!(flags & MAP_ANONYMOUS))
 		return -ENODEV; /* file mappings come with file descriptors */
 	struct aspace *as = cur_as();
+	uint32_t vprot = vm_prot(prot) | ((flags & MAP_SHARED) ? VM_SHARED : 0); /* fork shares it */
 	len = PAGE_ALIGN_UP(len);
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if ((addr & ~PAGE_MASK) || !uaccess_range_ok(addr, len) || addr < PAGE_SIZE)
@@ -69,10 +70,10 @@ long sys_mmap(const uint64_t *a, struct trapframe *tf)
 		} else {
 			vm_unmap(as, addr, len);
 		}
-		int e = vm_map_fixed(as, addr, len, vm_prot(prot));
+		int e = vm_map_fixed(as, addr, len, vprot);
 		return e ? e : (long)addr;
 	}
-	return vm_map_anywhere(as, addr, len, vm_prot(prot));
+	return vm_map_anywhere(as, addr, len, vprot);
 }
 
 long sys_munmap(const uint64_t *a, struct trapframe *tf)

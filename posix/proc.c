@@ -1,7 +1,8 @@
 /*
- * Process and thread identity and exit: exit, exit_group, wait4, getpid,
+ * Process and thread identity and exit: exit (with the CLONE_CHILD_CLEARTID
+ * store and futex wake musl's thread exit relies on), exit_group, getpid,
  * getppid, gettid, getuid/geteuid, getgid/getegid, set_tid_address,
- * arch_prctl (the TLS base).
+ * arch_prctl (the TLS base). fork, exec, wait and the rest are in proc/.
  */
 #include <arch/cpu.h>
 #include <kernel/errno.h>
@@ -11,14 +12,27 @@
 #include <sched/thread.h>
 
 #include "linux.h"
+#include "proc/proc_sys.h"
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
-#define WNOHANG 1
+
+void proc_clear_child_tid(void)
+{
+	struct thread *t = cur_thread();
+	uaddr_t u = t->clear_child_tid;
+	if (!u)
+		return;
+	t->clear_child_tid = 0;
+	uint32_t zero = 0;
+	if (!copy_to_user(u, &zero, sizeof(zero)))
+		futex_wake_private(u, 1);
+}
 
 long sys_exit(const uint64_t *a, struct trapframe *tf)
 {
 	struct process *p = cur_thread()->proc;
+	proc_clear_child_tid();
 	if (p->nthreads == 1)
 		process_exit(p, W_EXITCODE((int)a[0]));
 	thread_exit(0);
@@ -30,22 +44,6 @@ long sys_exit_group(const uint64_t *a, struct trapframe *tf)
 	return 0; /* not reached: the caller is in the process */
 }
 
-long sys_wait4(const uint64_t *a, struct trapframe *tf)
-{
-	pid_t pid = (pid_t)a[0];
-	if (a[2] & ~(uint64_t)WNOHANG)
-		return -EINVAL;
-	if (pid == 0 || pid < -1)
-		return -EINVAL; /* process groups come with procnto */
-	if (a[1] && !uaccess_range_ok(a[1], sizeof(int)))
-		return -EFAULT;
-	int status = 0;
-	long r = process_wait(cur_thread()->proc, pid, &status, a[2] & WNOHANG);
-	if (r > 0 && a[1] && copy_to_user(a[1], &status, sizeof(status)))
-		return -EFAULT;
-	return r;
-}
-
 long sys_getpid(const uint64_t *a, struct trapframe *tf) { return cur_thread()->proc->pid; }
 
 long sys_getppid(const uint64_t *a, struct trapframe *tf)
@@ -55,8 +53,19 @@ long sys_getppid(const uint64_t *a, struct trapframe *tf)
 }
 
 long sys_gettid(const uint64_t *a, struct trapframe *tf) { return cur_thread()->tid; }
-long sys_getuid(const uint64_t *a, struct trapframe *tf) { return cur_thread()->proc->uid; }
-long sys_getgid(const uint64_t *a, struct trapframe *tf) { return cur_thread()->proc->gid; }
+/* getuid and geteuid (the table maps both here: told apart by number) */
+long sys_getuid(const uint64_t *a, struct trapframe *tf)
+{
+	struct process *p = cur_thread()->proc;
+	return tf->error == NR_geteuid ? p->uid : p->ruid;
+}
+
+/* getgid and getegid, likewise */
+long sys_getgid(const uint64_t *a, struct trapframe *tf)
+{
+	struct process *p = cur_thread()->proc;
+	return tf->error == NR_getegid ? p->gid : p->rgid;
+}
 
 long sys_set_tid_address(const uint64_t *a, struct trapframe *tf)
 {

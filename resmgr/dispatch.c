@@ -1,7 +1,8 @@
 /*
  * The dispatch layer: channel, contexts, the receive call and the demux of
  * one received message or pulse (sys/dispatch.h). Called by servers'
- * main loops; hands I/O messages and kernel pulses to io.c.
+ * main loops; hands I/O messages and kernel pulses to io.c, fault-point
+ * messages to faultpoint.c and heartbeat ticks to heartbeat.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -82,6 +83,7 @@ dispatch_context_t *dispatch_context_alloc(dispatch_t *dpp)
 	ctp->iov_max = nparts;
 	ctp->id = -1;
 	dpp->ncontexts++;
+	heartbeat_start(dpp);
 	return ctp;
 }
 
@@ -148,6 +150,10 @@ static void pulse_handle(dispatch_context_t *ctp)
 	dispatch_t *dpp = ctp->dpp;
 	struct _pulse *pulse = &ctp->msg->pulse;
 	int code = pulse->code;
+	if (code == _PULSE_CODE_RESMGR_BEAT) {
+		heartbeat_tick();
+		return;
+	}
 	struct pulse_entry *p = pulse_find(dpp, code);
 	if (p) {
 		p->func(ctp, code, 0, p->handle);
@@ -192,6 +198,8 @@ int dispatch_handler(dispatch_context_t *ctp)
 		return 0;
 	}
 	int type = ctp->msg->type;
+	if (faultpoint_check(ctp, type))
+		return 0;
 	struct msg_range *range;
 	if (type >= _IO_BASE && type <= _IO_MAX && dpp->nused) {
 		io_handle(ctp); /* replies itself */

@@ -42,6 +42,7 @@ struct attachment {
 	const resmgr_connect_funcs_t *connect_funcs;
 	const resmgr_io_funcs_t *io_funcs;
 	void *handle;
+	int link_id;       /* procnto's id for the attached path; 0: no path */
 };
 
 /* One OCB as the library sees it: shared by every binding to it. */
@@ -117,3 +118,25 @@ struct _client_info;
  * (and *info pointed at them); 0 or an errno. */
 int client_info_default(resmgr_context_t *ctp, const struct _client_info **info,
 			struct _client_info *own);
+
+/* faultpoint.c: fault points (sys/faultpoint.h). dispatch_handler() calls
+ * faultpoint_check() first for every message; it returns 1 when it
+ * handled (replied to) the message itself. */
+#define _FAULTPOINT_MSG_TYPE 0x03F0 /* = _FAULTPOINT_MSG */
+extern int faultpoint_armed;
+int faultpoint_check_slow(resmgr_context_t *ctp, int type);
+static inline int faultpoint_check(resmgr_context_t *ctp, int type)
+{
+	if (type != _FAULTPOINT_MSG_TYPE && !faultpoint_armed)
+		return 0;
+	return faultpoint_check_slow(ctp, type);
+}
+
+/* heartbeat.c: heartbeats to the restart manager (sys/restart.h).
+ * heartbeat_start() is called by dispatch_context_alloc(): it starts the
+ * beat when the environment asks for one (once per process); the timer's
+ * pulse (code _PULSE_CODE_RESMGR_BEAT) comes back through the dispatch
+ * loop, which calls heartbeat_tick(). */
+#define _PULSE_CODE_RESMGR_BEAT (-64)
+void heartbeat_start(dispatch_t *dpp);
+void heartbeat_tick(void);

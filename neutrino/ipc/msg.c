@@ -48,26 +48,50 @@ struct thread *rcvid_lookup(struct process *server, int rcvid)
 /* The client thread behind rcvid if it is REPLY-blocked on server's process. */
 static struct thread *replying_client(struct process *server, int rcvid)
 {
+	if (rcvid <= 0)
+		return NULL;
+	/* Usually it is the client whose message the caller received last: the
+	 * newest of its donors. A REPLY-blocked client keeps a connection open
+	 * (connection_close() releases it first, unless a copy defers that), so
+	 * its scoid is live and is the one in the server's table: then the tid
+	 * and the scoid index name it. */
+	struct thread *self = cur_thread();
+	if (!list_empty(&self->donors)) {
+		struct thread *t = list_entry(self->donors.prev, struct thread, donor_link);
+		if (t->state == STATE_REPLY && t->ipc.chan && !t->ipc.deferred &&
+		    t->ipc.chan->owner == server &&
+		    t->tid == (tid_t)((uint32_t)rcvid >> 16) &&
+		    ((uint32_t)t->ipc.scoid->id & SCOID_MAX) == ((uint32_t)rcvid & SCOID_MAX))
+			return t;
+	}
 	struct thread *t = rcvid_lookup(server, rcvid);
 	if (!t || t->state != STATE_REPLY || !t->ipc.chan || t->ipc.chan->owner != server)
 		return NULL;
 	return t;
 }
 
+static inline int32_t clamp_len(uint64_t n) { return n > INT32_MAX ? INT32_MAX : (int32_t)n; }
+
+static inline void fill_info(struct _msg_info *mi, const struct thread *c, uint64_t msglen)
+{
+	mi->nd = 0;
+	mi->srcnd = 0;
+	mi->pid = c->proc->pid;
+	mi->tid = c->tid;
+	mi->chid = c->ipc.chan->chid;
+	mi->scoid = c->ipc.scoid->id;
+	mi->coid = c->ipc.coid;
+	mi->msglen = clamp_len(msglen);
+	mi->srcmsglen = clamp_len(c->ipc.siov->total);
+	mi->dstmsglen = clamp_len(c->ipc.riov->total);
+	mi->priority = c->prio;
+	mi->flags = c->ipc.unblock_req ? _NTO_MI_UNBLOCK_REQ : 0;
+	mi->reserved = 0;
+}
+
 void ipc_fill_info(struct _msg_info *mi, const struct thread *c, uint64_t msglen)
 {
-	*mi = (struct _msg_info){
-		.pid = c->proc->pid,
-		.tid = c->tid,
-		.chid = c->ipc.chan->chid,
-		.scoid = c->ipc.scoid->id,
-		.coid = c->ipc.coid,
-		.msglen = (int32_t)MIN(msglen, (uint64_t)INT32_MAX),
-		.srcmsglen = (int32_t)MIN(c->ipc.siov->total, (uint64_t)INT32_MAX),
-		.dstmsglen = (int32_t)MIN(c->ipc.riov->total, (uint64_t)INT32_MAX),
-		.priority = c->prio,
-		.flags = c->ipc.unblock_req ? _NTO_MI_UNBLOCK_REQ : 0,
-	};
+	fill_info(mi, c, msglen);
 }
 
 /* Takes a client out of SEND or REPLY; interrupts off. */
@@ -191,8 +215,13 @@ long msg_send(struct connection *c, struct ipc_iovs *siov, struct ipc_iovs *riov
 	}
 }
 
+/* take_head() result: the message it took went away (the client's buffer
+ * was bad, or the client was released during the copy): look again. */
+#define TAKE_AGAIN (-EINTR)
+
 /* Delivers the head of ch's queue to the calling server thread; interrupts
- * off on entry, on for the copy. Returns the rcvid, 0 for a pulse, or -errno. */
+ * off on entry, on for the copy. Returns the rcvid, 0 for a pulse, -EAGAIN
+ * if nothing is queued, TAKE_AGAIN, or -errno. */
 static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, bool pulses_only,
 		      irqflags_t *f)
 {
@@ -263,7 +292,7 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 			irq_restore(*f);
 			client_unpin(c, pin);
 			*f = irq_save();
-			return -EAGAIN; /* look for the next message */
+			return TAKE_AGAIN; /* look for the next message */
 		}
 		client_unpin(c, pin);
 		if (c->state != STATE_REPLY || c->ipc.chan != ch)
@@ -271,7 +300,7 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	}
 	if (n == -EINTR) {
 		*f = irq_save();
-		return -EAGAIN;
+		return TAKE_AGAIN;
 	}
 	if (n < 0) {
 		r = n; /* our buffer was bad; the client stays REPLY-blocked for MsgError */
@@ -279,7 +308,7 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 		r = rcvid_make(c);
 		if (info_u) {
 			struct _msg_info mi;
-			ipc_fill_info(&mi, c, (uint64_t)n);
+			fill_info(&mi, c, (uint64_t)n);
 			if (copy_to_user(info_u, &mi, sizeof(mi)))
 				r = -EFAULT;
 		}
@@ -288,19 +317,21 @@ static long take_head(struct channel *ch, struct ipc_iovs *rcv, uaddr_t info_u, 
 	return r;
 }
 
-long msg_receive(int chid, struct ipc_iovs *rcv, uaddr_t info_u, bool pulses_only)
+long msg_receive(struct channel *ch, int chid, struct ipc_iovs *rcv, uaddr_t info_u,
+		 bool pulses_only)
 {
 	struct thread *self = cur_thread();
 	irqflags_t f = irq_save();
 	long r;
-	for (;;) {
-		/* looked up each time: the channel may be destroyed while we copy */
-		struct channel *ch = channel_lookup(self->proc, chid);
-		if (!ch) {
+	for (;; ch = NULL) {
+		/* looked up again after a copy or a sleep: it may be destroyed meanwhile */
+		if (!ch && !(ch = channel_lookup(self->proc, chid))) {
 			r = -ESRCH;
 			break;
 		}
 		r = take_head(ch, rcv, info_u, pulses_only, &f);
+		if (r == TAKE_AGAIN)
+			continue; /* the channel is looked up again: we copied with interrupts on */
 		if (r != -EAGAIN)
 			break;
 		self->ipc.last_chan = ch;

@@ -54,7 +54,8 @@ static long receive_common(int chid, uaddr_t riov_u, int rparts, uaddr_t info_u,
 	int e = ipc_iovs_load(&rcv, riov_u, rparts);
 	if (e)
 		return e;
-	long r = msg_receive(chid, &rcv, info_u, pulses);
+	/* a vector load may fault (and page in): then the channel is looked up again */
+	long r = msg_receive(rparts <= 0 ? ch : NULL, chid, &rcv, info_u, pulses);
 	ipc_iovs_free(&rcv);
 	return r;
 }
@@ -71,6 +72,8 @@ long ker_msg_receive_pulsev(int chid, uaddr_t riov, int rparts, uaddr_t info)
 
 long ker_msg_replyv(int rcvid, long status, uaddr_t riov_u, int rparts)
 {
+	if (rparts == 0)
+		return msg_reply(rcvid, status, NULL, false); /* no data */
 	struct ipc_iovs data;
 	int e = ipc_iovs_load(&data, riov_u, rparts);
 	if (e)

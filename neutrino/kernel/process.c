@@ -1,21 +1,30 @@
 /*
- * Process objects: creation, the pid table, exit (kill the other threads,
- * tear the address space down when the last one is gone), zombies and wait.
- * Orphans are handed to pid 1; when pid 1 itself ends, the system powers off.
+ * Process objects: creation (credentials, limits, process group and session
+ * inherited from the parent), the pid table, exit (kill the other threads,
+ * close the fds in the dying process, tear the address space down when the
+ * last thread is gone), zombies. Orphans are handed to pid 1; when pid 1
+ * itself ends, the system powers off. Waiting is kernel/process_wait.c,
+ * groups and sessions kernel/job.c.
  */
 #include <arch/cpu.h>
 #include <arch/platform.h>
 #include <kernel/errno.h>
 #include <kernel/event.h>
 #include <kernel/hooks.h>
+#include <kernel/job.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
+#include <kernel/proc_death.h>
 #include <ipc/kmsg.h>
 #include <kernel/signal.h>
 #include <mm/kmem.h>
 #include <mm/vm.h>
 #include <sched/sched.h>
+
+/* posix/ (weak until it exists): closes every fd with a real _IO_CLOSE, in
+ * the dying process, before the kernel's detach backstop. */
+void fd_exit_all(void) __attribute__((weak));
 
 static struct process *pid_table[PID_MAX];
 static pid_t last_pid;
@@ -34,6 +43,21 @@ static pid_t pid_alloc(struct process *p)
 		}
 	}
 	return -EAGAIN;
+}
+
+/* Linux's RLIMIT_* order; what a process without a parent starts with. */
+static void proc_rlimit_defaults(struct process *p)
+{
+	for (unsigned i = 0; i < PROC_RLIM_NLIMITS; i++)
+		p->rlim[i] = (struct proc_rlimit){ PROC_RLIM_INFINITY, PROC_RLIM_INFINITY };
+	p->rlim[3] = (struct proc_rlimit){ 8ull << 20, PROC_RLIM_INFINITY };  /* STACK */
+	p->rlim[4] = (struct proc_rlimit){ 0, PROC_RLIM_INFINITY };           /* CORE */
+	p->rlim[7] = (struct proc_rlimit){ 1024, 65536 };                    /* NOFILE */
+	p->rlim[8] = (struct proc_rlimit){ 8ull << 20, 8ull << 20 };          /* MEMLOCK */
+	p->rlim[11] = (struct proc_rlimit){ 4096, 4096 };                    /* SIGPENDING */
+	p->rlim[12] = (struct proc_rlimit){ 819200, 819200 };                /* MSGQUEUE */
+	p->rlim[13] = (struct proc_rlimit){ 0, 0 };                          /* NICE */
+	p->rlim[14] = (struct proc_rlimit){ 0, 0 };                          /* RTPRIO */
 }
 
 struct process *process_create(struct process *parent, const char *name)
@@ -66,6 +90,22 @@ struct process *process_create(struct process *parent, const char *name)
 		list_add_tail(&parent->children, &p->sibling);
 		p->uid = parent->uid;
 		p->gid = parent->gid;
+		p->ruid = parent->ruid;
+		p->suid = parent->suid;
+		p->rgid = parent->rgid;
+		p->sgid = parent->sgid;
+		p->ngroups = parent->ngroups;
+		memcpy(p->groups, parent->groups, sizeof(p->groups));
+		memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
+	} else {
+		proc_rlimit_defaults(p);
+	}
+	if (job_inherit(p, parent)) {
+		list_del(&p->sibling);
+		pid_table[pid] = NULL;
+		aspace_destroy(p->as);
+		kfree(p);
+		return NULL;
 	}
 	nr_processes++;
 	sysmgr_attach(p);
@@ -83,7 +123,8 @@ bool process_is_privileged(const struct process *p) { return p->uid == 0; }
 
 void process_exit(struct process *p, int wait_status)
 {
-	if (!p->exiting) {
+	bool first = !p->exiting;
+	if (first) {
 		p->exiting = true;
 		p->exit_status = wait_status;
 	}
@@ -93,12 +134,30 @@ void process_exit(struct process *p, int wait_status)
 		if (t != self)
 			thread_kill(t);
 	}
-	if (self->proc == p)
+	if (self->proc == p) {
+		if (first && fd_exit_all) {
+			irq_enable();
+			fd_exit_all();
+		}
 		thread_exit(0);
+	}
+}
+
+void process_discard(struct process *p)
+{
+	assert(!p->nthreads);
+	CALL_HOOK(ipc_process_exit, p);
+	CALL_HOOK(signal_process_exit, p);
+	if (p->as) {
+		aspace_destroy(p->as);
+		p->as = NULL;
+	}
+	process_reap(p);
 }
 
 void process_reap(struct process *p)
 {
+	job_release(p);
 	list_del(&p->sibling);
 	pid_table[p->pid] = NULL;
 	kfree(p);
@@ -118,10 +177,14 @@ static __noreturn void init_died(struct process *p)
 
 void process_last_thread_gone(struct process *p)
 {
+	/* first: the death record must exist before ipc_process_exit queues
+	 * procnto's disconnect pulse for p's SYSMGR connection */
+	CALL_HOOK(proc_death_note, p);
 	CALL_HOOK(ipc_process_exit, p);
 	CALL_HOOK(timer_process_exit, p);
 	CALL_HOOK(intr_process_exit, p);
 	CALL_HOOK(signal_process_exit, p);
+	CALL_HOOK(posix_process_exit, p);
 	if (p->as) {
 		aspace_activate(NULL);
 		aspace_destroy(p->as);
@@ -129,6 +192,8 @@ void process_last_thread_gone(struct process *p)
 	}
 	if (p->pid == 1)
 		init_died(p);
+	process_vfork_release(p);
+	job_exit(p);
 	struct process *init = process_lookup(1);
 	list_for_each_safe(pos, tmp, &p->children) {
 		struct process *c = list_entry(pos, struct process, sibling);
@@ -142,41 +207,5 @@ void process_last_thread_gone(struct process *p)
 		}
 	}
 	p->state = PROC_ZOMBIE;
-	if (!p->parent) {
-		process_reap(p);
-		return;
-	}
-	irqflags_t f = irq_save();
-	waitq_wake_all(&p->parent->child_wait, 0);
-	irq_restore(f);
-	if (signal_post)
-		signal_post(p->parent, NULL, SIGCHLD, 0, 0);
-}
-
-long process_wait(struct process *self, pid_t pid, int *status, bool nohang)
-{
-	for (;;) {
-		bool have_child = false;
-		list_for_each(pos, &self->children) {
-			struct process *c = list_entry(pos, struct process, sibling);
-			if (pid > 0 && c->pid != pid)
-				continue;
-			have_child = true;
-			if (c->state == PROC_ZOMBIE) {
-				pid_t found = c->pid;
-				*status = c->exit_status;
-				process_reap(c);
-				return found;
-			}
-		}
-		if (!have_child)
-			return -ECHILD;
-		if (nohang)
-			return 0;
-		irqflags_t f = irq_save();
-		long r = waitq_sleep(&self->child_wait, STATE_WAITCHILD, 0);
-		irq_restore(f);
-		if (r == -EINTR)
-			return r;
-	}
+	process_notify_parent(p);
 }

@@ -25,11 +25,17 @@ struct aspace *aspace_create(void)
 		return NULL;
 	}
 	list_init(&as->regions);
+	as->refs = 1;
 	return as;
 }
 
+void aspace_share(struct aspace *as) { as->refs++; }
+
 void aspace_destroy(struct aspace *as)
 {
+	assert(as->refs > 0);
+	if (--as->refs)
+		return;
 	mmu_free_user(as->pml4);
 	pmm_free_page(as->pml4);
 	list_for_each_safe(pos, tmp, &as->regions)
@@ -66,6 +72,28 @@ static bool range_free(struct aspace *as, uaddr_t start, uaddr_t end)
 			return false;
 	}
 	return true;
+}
+
+static uint64_t pte_flags(uint32_t prot)
+{
+	uint64_t f = PTE_P | PTE_U;
+	if (prot & VM_WRITE)
+		f |= PTE_W;
+	if (!(prot & VM_EXEC))
+		f |= PTE_NX;
+	return f;
+}
+
+/* The PTE for frame pte_old (present) under region protection prot: write
+ * access only where a write cannot reach another address space's copy (the
+ * frame is private to this one, or the region is shared by design). */
+static uint64_t pte_remap(uint64_t pte_old, uint32_t prot)
+{
+	uint64_t keep = pte_old & (PTE_ADDR | PTE_SHARED), f = pte_flags(prot);
+	if ((f & PTE_W) && ((keep & PTE_SHARED) ||
+			    (!(prot & VM_SHARED) && pmm_page_refcount(keep & PTE_ADDR) > 1)))
+		f &= ~PTE_W;
+	return keep | f;
 }
 
 static int region_insert(struct aspace *as, uaddr_t start, uaddr_t end, uint32_t prot)
@@ -176,16 +204,6 @@ int vm_unmap(struct aspace *as, uaddr_t start, size_t len)
 	return 0;
 }
 
-static uint64_t pte_flags(uint32_t prot)
-{
-	uint64_t f = PTE_P | PTE_U;
-	if (prot & VM_WRITE)
-		f |= PTE_W;
-	if (!(prot & VM_EXEC))
-		f |= PTE_NX;
-	return f;
-}
-
 int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot)
 {
 	if ((start & ~PAGE_MASK) || !uaccess_range_ok(start, len))
@@ -204,12 +222,12 @@ int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot)
 		struct vm_region *r = list_entry(pos, struct vm_region, link);
 		if (r->start < start || r->end > end)
 			continue;
-		r->prot = prot;
+		r->prot = prot | (r->prot & VM_SHARED);
 		for (uaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
 			uint64_t *pte = mmu_pte(as->pml4, va, false);
 			if (pte && (*pte & PTE_P)) {
 				uint64_t keep = *pte & (PTE_ADDR | PTE_SHARED);
-				*pte = (prot & (VM_READ | VM_WRITE | VM_EXEC)) ? keep | pte_flags(prot)
+				*pte = (prot & (VM_READ | VM_WRITE | VM_EXEC)) ? pte_remap(*pte, r->prot)
 										: keep; /* not present */
 				if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)) && !(keep & PTE_SHARED)) {
 					pmm_free_page(keep & PTE_ADDR);
@@ -224,8 +242,31 @@ int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot)
 	return 0;
 }
 
-/* Maps a fresh zero page at va (which lies in region r). */
-static int populate(struct aspace *as, struct vm_region *r, uaddr_t va, uint64_t **out)
+/* Gives the copy-on-write page at va (PTE *pte, region r) its own frame, or
+ * makes it writable when no other address space holds it any more. */
+static int cow_break(struct aspace *as, struct vm_region *r, uaddr_t va, uint64_t *pte)
+{
+	paddr_t old = *pte & PTE_ADDR;
+	if (pmm_page_refcount(old) > 1) {
+		paddr_t pg = pmm_alloc_page();
+		if (!pg)
+			return -ENOMEM;
+		memcpy(phys_to_virt(pg), phys_to_virt(old), PAGE_SIZE);
+		*pte = pg | pte_flags(r->prot);
+		pmm_free_page(old);
+	} else {
+		*pte = old | pte_flags(r->prot);
+	}
+	if (as_active(as))
+		invlpg(va);
+	return 0;
+}
+
+/* Makes the page at va (which lies in region r) present: a fresh zero page
+ * if there was none; for write, a private writable one (copy-on-write
+ * broken). -EFAULT if it cannot be written (read-only region or boot-image
+ * page), -ENOMEM. */
+static int populate(struct aspace *as, struct vm_region *r, uaddr_t va, uint64_t **out, bool write)
 {
 	uint64_t *pte = mmu_pte(as->pml4, va, true);
 	if (!pte)
@@ -236,6 +277,13 @@ static int populate(struct aspace *as, struct vm_region *r, uaddr_t va, uint64_t
 			return -ENOMEM;
 		*pte = pg | pte_flags(r->prot);
 		as->nr_pages++;
+	}
+	if (write && !(*pte & PTE_W)) {
+		if (!(r->prot & VM_WRITE) || (*pte & PTE_SHARED))
+			return -EFAULT;
+		int e = cow_break(as, r, va, pte);
+		if (e)
+			return e;
 	}
 	if (out)
 		*out = pte;
@@ -249,12 +297,7 @@ int vm_fault(struct aspace *as, uaddr_t addr, bool write, bool exec)
 		return -EFAULT;
 	if ((write && !(r->prot & VM_WRITE)) || (exec && !(r->prot & VM_EXEC)))
 		return -EFAULT;
-	uint64_t *pte;
-	if (populate(as, r, PAGE_ALIGN_DOWN(addr), &pte))
-		return -EFAULT;
-	if (write && !(*pte & PTE_W))
-		return -EFAULT;
-	return 0;
+	return populate(as, r, PAGE_ALIGN_DOWN(addr), NULL, write) ? -EFAULT : 0;
 }
 
 int vm_write_remote(struct aspace *as, uaddr_t dst, const void *src, size_t n)
@@ -265,7 +308,11 @@ int vm_write_remote(struct aspace *as, uaddr_t dst, const void *src, size_t n)
 		if (!r)
 			return -EFAULT;
 		uint64_t *pte;
-		int e = populate(as, r, PAGE_ALIGN_DOWN(dst), &pte);
+		/* the loader writes read-only segments too: break sharing, not protection */
+		int e = populate(as, r, PAGE_ALIGN_DOWN(dst), &pte, false);
+		if (!e && !(*pte & PTE_W) && pmm_page_refcount(*pte & PTE_ADDR) > 1 &&
+		    !(*pte & PTE_SHARED))
+			e = cow_break(as, r, PAGE_ALIGN_DOWN(dst), pte);
 		if (e)
 			return e;
 		size_t off = dst & ~PAGE_MASK, chunk = MIN(n, PAGE_SIZE - off);

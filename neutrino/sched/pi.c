@@ -24,13 +24,18 @@ static uint8_t compute_prio(const struct thread *t)
 static void requeue(struct thread *t, uint8_t old)
 {
 	struct cpu *c = this_cpu();
-	if (t->state == STATE_READY && rq_node_queued(&t->rq)) {
+	if (t == c->handoff || (t->state == STATE_READY && rq_node_queued(&t->rq))) {
+		if (t == c->handoff) { /* READY, not queued (sched.c): queued like the others */
+			c->handoff = NULL;
+			c->handoff_kept = false;
+		}
 		rq_remove(&c->rq, &t->rq);
 		rq_insert_tail(&c->rq, &t->rq, t->prio);
 		if (t->prio > c->current->prio)
 			c->need_resched = true;
 	} else if (t == c->current) {
-		if (t->prio < old && rq_highest(&c->rq) > (int)t->prio)
+		struct thread *h = c->handoff;
+		if (t->prio < old && (rq_highest(&c->rq) > (int)t->prio || (h && h->prio > t->prio)))
 			c->need_resched = true;
 	} else if (t->waitq) {
 		struct waitq *q = t->waitq;

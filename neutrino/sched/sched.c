@@ -30,14 +30,45 @@ void sched_init(void)
 	c->current = c->idle;
 }
 
-static struct thread *pick_next(struct cpu *c)
+/*
+ * The handoff thread (c->handoff) is READY but not queued. Woken in the
+ * current kernel call, it comes before the ready threads of its priority
+ * (the waker blocks next: a direct switch) and after them once queued. Kept
+ * pending through a return to user mode (sched_handoff_flush), it is the
+ * oldest ready thread of its priority: every thread queued there since came
+ * after it, so it is queued at the head.
+ */
+static void handoff_queue(struct cpu *c)
+{
+	struct thread *h = c->handoff;
+	c->handoff = NULL;
+	if (c->handoff_kept) {
+		c->handoff_kept = false;
+		rq_insert_head(&c->rq, &h->rq, h->prio);
+	} else {
+		rq_insert_tail(&c->rq, &h->rq, h->prio);
+	}
+}
+
+/* No ready thread is queued above priority p. */
+static inline bool rq_none_above(const struct readyq *q, unsigned p)
+{
+	unsigned w = p / 64;
+	if (q->summary >> (w + 1))
+		return false;
+	return !((q->map[w] >> (p % 64)) >> 1);
+}
+
+static __attribute__((always_inline)) inline struct thread *pick_next(struct cpu *c)
 {
 	struct thread *h = c->handoff;
 	if (h) {
-		c->handoff = NULL;
-		if ((int)h->prio >= rq_highest(&c->rq))
-			return h; /* straight to the thread we just woke: no queueing */
-		rq_insert_tail(&c->rq, &h->rq, h->prio);
+		if (rq_none_above(&c->rq, h->prio)) {
+			c->handoff = NULL; /* straight to the thread we woke: no queueing */
+			c->handoff_kept = false;
+			return h;
+		}
+		handoff_queue(c);
 	}
 	struct rq_node *n = rq_pop_highest(&c->rq);
 	return n ? container_of(n, struct thread, rq) : c->idle;
@@ -46,11 +77,15 @@ static struct thread *pick_next(struct cpu *c)
 void sched_handoff_flush(void)
 {
 	struct cpu *c = this_cpu();
-	struct thread *h = c->handoff;
-	if (h) {
-		c->handoff = NULL;
-		rq_insert_tail(&c->rq, &h->rq, h->prio);
-	}
+	struct thread *h = c->handoff, *cur = c->current;
+	if (!h || c->handoff_kept)
+		return;
+	/* It may stay pending if no ready thread of its priority came before it
+	 * and the running thread needs no round-robin slice on its account. */
+	if (!c->rq.list[h->prio].first && (h->prio < cur->prio || cur->policy == SCHED_FIFO))
+		c->handoff_kept = true;
+	else
+		handoff_queue(c);
 }
 
 /* Frees the thread that died just before we switched in. */
@@ -64,18 +99,21 @@ void thread_first_run(void)
 	}
 }
 
-static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
+static __attribute__((always_inline)) inline void switch_to(struct cpu *c, struct thread *prev,
+							      struct thread *next)
 {
 	c->need_resched = false;
 	c->slice_expired = false;
 	next->state = STATE_RUNNING;
 	/* A round-robin slice only matters while a peer of the same priority is
 	 * ready; sched_ready() starts one when a peer arrives. */
-	uint64_t slice = (next->policy != SCHED_FIFO && next != c->idle &&
-			  rq_peek(&c->rq, next->prio)) ? rdtsc() + slice_tsc : 0;
-	if (slice || c->slice_deadline) {
-		c->slice_deadline = slice;
-		timer_reprogram();
+	if (unlikely(next->policy != SCHED_FIFO || c->slice_deadline)) {
+		uint64_t slice = (next->policy != SCHED_FIFO && next != c->idle &&
+				  rq_peek(&c->rq, next->prio)) ? rdtsc() + slice_tsc : 0;
+		if (slice || c->slice_deadline) {
+			c->slice_deadline = slice;
+			timer_reprogram();
+		}
 	}
 	if (next == prev)
 		return;
@@ -109,7 +147,8 @@ void sched_slice_check(void)
 {
 	struct cpu *c = this_cpu();
 	struct thread *cur = c->current;
-	if (!c->slice_deadline && cur->policy != SCHED_FIFO && rq_peek(&c->rq, cur->prio)) {
+	bool peer = rq_peek(&c->rq, cur->prio) || (c->handoff && c->handoff->prio == cur->prio);
+	if (!c->slice_deadline && cur->policy != SCHED_FIFO && peer) {
 		c->slice_deadline = rdtsc() + slice_tsc; /* a peer is ready: share the CPU */
 		timer_reprogram();
 	}
@@ -130,9 +169,11 @@ static void block_timer_fired(struct ktimer *k)
 	thread_unblock(t, t->timer_result, false);
 }
 
-long sched_block_timeout(enum thread_state state, uint64_t deadline, long deadline_result)
+/* sched_block_timeout with a deadline, a TimerTimeout or a signal to look at. */
+static __attribute__((noinline)) long block_timeout_slow(struct thread *self,
+							 enum thread_state state,
+							 uint64_t deadline, long deadline_result)
 {
-	struct thread *self = this_cpu()->current;
 	long result = deadline_result;
 	if (self->timeout_states & (1u << state)) {
 		uint64_t td = self->timeout_tsc;
@@ -174,6 +215,17 @@ long sched_block_timeout(enum thread_state state, uint64_t deadline, long deadli
 	return sched_block(state);
 }
 
+long sched_block_timeout(enum thread_state state, uint64_t deadline, long deadline_result)
+{
+	struct cpu *c = this_cpu();
+	struct thread *self = c->current;
+	if (unlikely((self->timeout_states & (1u << state)) || deadline || !signal_quiet(self)))
+		return block_timeout_slow(self, state, deadline, deadline_result);
+	self->state = state;
+	switch_to(c, self, pick_next(c));
+	return self->wake_result;
+}
+
 bool thread_unblock(struct thread *t, long err, bool force)
 {
 	switch (t->state) {
@@ -207,8 +259,10 @@ void sched_wake_handoff(struct thread *t, long result)
 	t->wake_result = result;
 	t->unblock = NULL;
 	t->blocked_on = NULL;
-	ktimer_cancel(&t->timer);
-	sched_handoff_flush();
+	if (t->timer.node.queued)
+		ktimer_cancel(&t->timer);
+	if (c->handoff)
+		handoff_queue(c);
 	t->state = STATE_READY;
 	c->handoff = t;
 	if (t->prio > c->current->prio)
@@ -222,7 +276,8 @@ void sched_wake(struct thread *t, long result)
 	t->wake_result = result;
 	t->unblock = NULL;
 	t->blocked_on = NULL;
-	ktimer_cancel(&t->timer);
+	if (t->timer.node.queued)
+		ktimer_cancel(&t->timer);
 	sched_ready(t);
 }
 
@@ -231,6 +286,8 @@ void sched_preempt(void)
 	struct cpu *c = this_cpu();
 	struct thread *self = c->current;
 	if (self != c->idle) {
+		if (c->handoff && c->handoff->prio == self->prio)
+			handoff_queue(c); /* first, so that self, which was running, goes ahead */
 		self->state = STATE_READY;
 		if (c->slice_expired)
 			rq_insert_tail(&c->rq, &self->rq, self->prio);

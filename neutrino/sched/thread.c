@@ -98,6 +98,24 @@ struct thread *thread_create_user(struct process *p, uaddr_t entry, uaddr_t stac
 	return t;
 }
 
+struct thread *thread_create_user_ctx(struct process *p, const struct trapframe *tf,
+				      void (*kstart)(void *), void *arg, uint8_t prio,
+				      uint8_t policy)
+{
+	struct thread *t = thread_create_user(p, 0, 0, 0, prio, policy);
+	if (!t)
+		return NULL;
+	*thread_tf(t) = *tf;
+	if (kstart) {
+		/* the first switch pops r15 r14 r13 r12 rbx rbp, then returns */
+		uint64_t *sp = (uint64_t *)t->ksp;
+		sp[2] = (uint64_t)arg;
+		sp[3] = (uint64_t)kstart;
+		sp[6] = (uint64_t)thread_trampoline_kernel;
+	}
+	return t;
+}
+
 struct thread *thread_create_idle(void)
 {
 	static struct thread idle;

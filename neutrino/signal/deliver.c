@@ -176,6 +176,7 @@ void signal_deliver(struct trapframe *tf)
 		irq_disable();
 		if (sp) {
 			sp->stopped = true;
+			process_job_stopped(p, signo);
 			syscall_restart(tf, NULL);
 			stop_self(t, sp);
 			return;

@@ -78,6 +78,8 @@ int signal_post_info(struct process *p, struct thread *t, const struct sigq *inf
 		sigq_discard(p, SIG_BIT(SIGCONT));
 	if (signo == SIGCONT) {
 		sigq_discard(p, SIG_STOPS);
+		if (p->sig && p->sig->stopped)
+			process_job_continued(p); /* the parent learns of it (wait, SIGCHLD) */
 		signal_continue(p);
 	}
 	if (signo == SIGKILL)

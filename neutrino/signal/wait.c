@@ -18,7 +18,7 @@ void signal_info_fill(struct linux_siginfo *si, const struct sigq *q)
 	memset(si, 0, sizeof(*si));
 	si->si_signo = q->signo;
 	si->si_code = q->code;
-	if (q->code > 0 && q->code != SI_KERNEL) {
+	if (q->code > 0 && q->code != SI_KERNEL && q->signo != SIGCHLD) {
 		si->fault.addr = q->value;
 	} else if (q->code == SI_TIMER) {
 		si->timer.value = q->value;

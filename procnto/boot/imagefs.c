@@ -79,3 +79,13 @@ const void *imagefs_data(const struct imagefs *fs, const struct ifs_dirent *d, s
 	*len = d->size;
 	return fs->base + d->data_off;
 }
+
+const char *imagefs_target(const struct imagefs *fs, const struct ifs_dirent *d)
+{
+	if (d->type != IFS_TYPE_SYMLINK || d->target_off == 0 || d->target_off >= fs->strtab_size)
+		return NULL;
+	const char *s = fs->strtab + d->target_off;
+	if (!memchr(s, '\0', fs->strtab_size - d->target_off))
+		return NULL;
+	return s;
+}

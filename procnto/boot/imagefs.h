@@ -2,7 +2,7 @@
  * Read access to the boot image file system (format: <sys/imagefs.h>) once
  * it is mapped into procnto. Pure: every offset is checked against the
  * mapping, so a damaged image gives errors, never wild reads. Used by
- * main.c to find the startup script; later the /proc/boot server.
+ * main.c to find the startup script and by the /proc/boot server (fs/bootfs.c).
  */
 #pragma once
 #include <stddef.h>
@@ -38,3 +38,12 @@ const struct ifs_dirent *imagefs_lookup(const struct imagefs *fs, const char *na
  * data lies outside the image.
  */
 const void *imagefs_data(const struct imagefs *fs, const struct ifs_dirent *d, size_t *len);
+
+/* A SYMLINK entry's target, or NULL when d is not a link or is damaged. */
+const char *imagefs_target(const struct imagefs *fs, const struct ifs_dirent *d);
+
+/* The index of entry d in the directory (its inode number base). */
+static inline uint32_t imagefs_index(const struct imagefs *fs, const struct ifs_dirent *d)
+{
+	return (uint32_t)(d - fs->dir);
+}

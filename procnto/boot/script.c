@@ -28,9 +28,14 @@ static int fail(struct script_error *err, int rc, const char *fmt, ...)
 	return rc;
 }
 
-/* One modifier word, e.g. "pri=20f". */
-static int parse_modifier(const char *w, struct script_sched *s, struct script_error *err)
+/* One modifier word, e.g. "pri=20f" or "+session". */
+static int parse_modifier(const char *w, struct script_cmd *cmd, struct script_error *err)
 {
+	struct script_sched *s = &cmd->sched;
+	if (strcmp(w, "+session") == 0 || strcmp(w, "-session") == 0) {
+		cmd->session = w[0] == '+';
+		return 0;
+	}
 	if (strncmp(w, "pri=", 4) != 0)
 		return fail(err, -EINVAL, "unsupported modifier '%s'", w);
 	const char *p = w + 4;
@@ -57,7 +62,7 @@ static int parse_modifier(const char *w, struct script_sched *s, struct script_e
 }
 
 /* The text between '[' and ']', already NUL-terminated. */
-static int parse_modifiers(char *body, struct script_sched *s, struct script_error *err)
+static int parse_modifiers(char *body, struct script_cmd *cmd, struct script_error *err)
 {
 	char *p = skip_blanks(body);
 	while (*p) {
@@ -66,7 +71,7 @@ static int parse_modifiers(char *body, struct script_sched *s, struct script_err
 			p++;
 		if (*p)
 			*p++ = '\0';
-		int rc = parse_modifier(w, s, err);
+		int rc = parse_modifier(w, cmd, err);
 		if (rc < 0)
 			return rc;
 		p = skip_blanks(p);
@@ -116,6 +121,30 @@ static int split_words(char *p, char **argv, int *argc, bool *last_quoted,
 	return 0;
 }
 
+/* waitfor path [seconds]: seconds a decimal number, at most 3600. */
+static int parse_waitfor(struct script_cmd *cmd, struct script_error *err)
+{
+	cmd->kind = SCRIPT_WAITFOR;
+	if (cmd->argc < 2 || cmd->argc > 3)
+		return fail(err, -EINVAL, "usage: waitfor path [seconds]");
+	if (cmd->background)
+		return fail(err, -EINVAL, "waitfor cannot run in the background");
+	if (cmd->argv[1][0] != '/')
+		return fail(err, -EINVAL, "waitfor needs an absolute path");
+	if (cmd->argc == 3) {
+		const char *p = cmd->argv[2];
+		unsigned v = 0;
+		if (!*p)
+			return fail(err, -EINVAL, "bad waitfor time ''");
+		for (; *p; p++) {
+			if (*p < '0' || *p > '9' || (v = v * 10 + (unsigned)(*p - '0')) > 3600)
+				return fail(err, -EINVAL, "bad waitfor time '%s' (0..3600 seconds)",
+					    cmd->argv[2]);
+		}
+	}
+	return 0;
+}
+
 int script_parse_line(char *line, struct script_cmd *cmd, struct script_error *err)
 {
 	memset(cmd, 0, sizeof(*cmd));
@@ -129,7 +158,7 @@ int script_parse_line(char *line, struct script_cmd *cmd, struct script_error *e
 		if (!end)
 			return fail(err, -EINVAL, "missing ']'");
 		*end = '\0';
-		int rc = parse_modifiers(p + 1, &cmd->sched, err);
+		int rc = parse_modifiers(p + 1, cmd, err);
 		if (rc < 0)
 			return rc;
 		modifiers = true;
@@ -150,6 +179,15 @@ int script_parse_line(char *line, struct script_cmd *cmd, struct script_error *e
 		cmd->kind = modifiers ? SCRIPT_MODIFIERS : SCRIPT_NONE;
 	else if (strcmp(cmd->argv[0], "display_msg") == 0)
 		cmd->kind = SCRIPT_DISPLAY_MSG;
+	else if (strcmp(cmd->argv[0], "waitfor") == 0)
+		return parse_waitfor(cmd, err);
+	else if (strcmp(cmd->argv[0], "reopen") == 0) {
+		cmd->kind = SCRIPT_REOPEN;
+		if (cmd->argc > 2 || cmd->background)
+			return fail(err, -EINVAL, "usage: reopen [device]");
+		if (cmd->argc == 2 && cmd->argv[1][0] != '/')
+			return fail(err, -EINVAL, "reopen needs an absolute path");
+	}
 	else
 		cmd->kind = SCRIPT_COMMAND;
 	return 0;

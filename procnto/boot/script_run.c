@@ -1,8 +1,12 @@
 /*
  * Startup-script execution: procnto's boot-time job runner. main.c calls
  * script_run() with the script found in the boot image; each line is parsed
- * by script.c and run here with ImageSpawn()/ProcWait(). Messages go to
- * stdout, one whole line each, prefixed "procnto: ".
+ * by script.c and run here with ImageSpawn()/ProcWait() (waitfor: waitfor.c).
+ * Background commands that end are reported after each line. Messages go to
+ * the console through log.h, one whole line each, prefixed "procnto: ".
+ *
+ * Runs in procnto's script thread, which shares the main thread's TLS:
+ * no malloc, no stdio streams, only the _r kernel calls (no errno).
  */
 #include "boot/script.h"
 
@@ -12,6 +16,8 @@
 #include <string.h>
 #include <sys/neutrino.h>
 #include <sys/wait.h>
+
+#include "log.h"
 
 #define BACKGROUND_MAX 64
 
@@ -47,12 +53,12 @@ static const char *signame(int sig)
 static void report_status(const char *name, int status)
 {
 	if (WIFEXITED(status))
-		printf("procnto: %s exited with status %d\n", name, WEXITSTATUS(status));
+		pn_log("%s exited with status %d", name, WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		printf("procnto: %s killed by signal %d (%s)\n", name, WTERMSIG(status),
+		pn_log("%s killed by signal %d (%s)", name, WTERMSIG(status),
 		       signame(WTERMSIG(status)));
 	else
-		printf("procnto: %s: unexpected wait status %#x\n", name, (unsigned)status);
+		pn_log("%s: unexpected wait status %#x", name, (unsigned)status);
 }
 
 /* Wait for pid (or any child for -1); returns its pid or -errno. */
@@ -76,24 +82,53 @@ static void run_display_msg(const struct script_cmd *cmd)
 			break;
 		len += n;
 	}
-	printf("%s\n", text);
+	pn_print("%s", text);
+}
+
+/* The device later commands get as stdin/stdout/stderr ("reopen"). */
+static char console[SCRIPT_LINE_MAX];
+
+/*
+ * Starts the program of cmd with its arguments, the environment and the
+ * scheduling asked for; returns its pid or -errno. Once the script has a
+ * console (reopen), or for a +session command, the child is a fork of
+ * procnto that execs the program from any file system with the console as
+ * its standard streams (boot/spawn.c). Before that, the kernel's ImageSpawn
+ * loads it from the boot image and the child has no file descriptors (its
+ * fds 1 and 2 fall back to the kernel console).
+ */
+static int spawn_command(const struct script_cmd *cmd, const struct script_sched *defaults)
+{
+	int priority = cmd->sched.priority ? cmd->sched.priority : defaults->priority;
+	int policy = cmd->sched.policy != -1 ? cmd->sched.policy : defaults->policy;
+	if (console[0] || cmd->session)
+		return script_spawn(cmd, console[0] ? console : NULL, policy, priority);
+	struct _image_spawn_attr attr = {.priority = priority, .policy = policy};
+	/* a path is followed through symlinks (/bin/sh -> /proc/boot/mksh) */
+	const char *image_name = cmd->argv[0];
+	static char real[SCRIPT_LINE_MAX];
+	if (image_name[0] == '/') {
+		int r = script_resolve(image_name, real, sizeof(real));
+		if (r < 0)
+			return r;
+		if (strncmp(real, "/proc/boot/", 11) != 0)
+			return -EXDEV; /* only the boot image without a console */
+		image_name = real + 11;
+	}
+	return ImageSpawn_r(image_name, cmd->argv, environ, &attr);
 }
 
 /* Start one command; returns 0 or -1 after reporting a failure to start it. */
 static int run_command(int lineno, const struct script_cmd *cmd, const struct script_sched *defaults)
 {
-	struct _image_spawn_attr attr = {
-		.priority = cmd->sched.priority ? cmd->sched.priority : defaults->priority,
-		.policy = cmd->sched.policy != -1 ? cmd->sched.policy : defaults->policy,
-	};
 	const char *name = cmd->argv[0];
-	const char *image_name = name;
-	if (strncmp(image_name, "/proc/boot/", 11) == 0)
-		image_name += 11;
-
-	int pid = ImageSpawn_r(image_name, cmd->argv, environ, &attr);
+	int pid = spawn_command(cmd, defaults);
+	if (pid == -EXDEV) {
+		pn_log("%d: cannot start %s: not a program of the boot image", lineno, name);
+		return -1;
+	}
 	if (pid < 0) {
-		printf("procnto: %d: cannot start %s: %s\n", lineno, name, strerror(-pid));
+		pn_log("%d: cannot start %s: %s", lineno, name, strerror(-pid));
 		return -1;
 	}
 	if (cmd->background) {
@@ -104,34 +139,45 @@ static int run_command(int lineno, const struct script_cmd *cmd, const struct sc
 				return 0;
 			}
 		}
-		/* The table is full: the job still runs; it is reported by pid. */
+		/* The table is full: the job still runs, its end is not reported. */
 		return 0;
 	}
 	int status;
 	int rc = wait_child(pid, &status);
 	if (rc < 0)
-		printf("procnto: %d: waiting for %s: %s\n", lineno, name, strerror(-rc));
+		pn_log("%d: waiting for %s: %s", lineno, name, strerror(-rc));
 	else
 		report_status(name, status);
 	return 0;
 }
 
-/* After the script: wait for every background command still running. */
-static void reap_background(void)
+static int run_waitfor(int lineno, const struct script_cmd *cmd)
+{
+	unsigned seconds = 5;
+	if (cmd->argc == 3) {
+		seconds = 0;
+		for (const char *p = cmd->argv[2]; *p; p++)
+			seconds = seconds * 10 + (unsigned)(*p - '0');
+	}
+	if (script_waitfor(cmd->argv[1], seconds * 1000u) == 0)
+		return 0;
+	pn_log("%d: waitfor %s: not there after %u s", lineno, cmd->argv[1], seconds);
+	return -1;
+}
+
+/* Collects the children that have ended, without waiting: background
+ * commands are reported; orphans handed to pid 1 go silently. */
+static void reap_ended(void)
 {
 	int status, pid;
-	while ((pid = wait_child(-1, &status)) > 0) {
-		char fallback[32];
-		const char *name = fallback;
-		snprintf(fallback, sizeof(fallback), "pid %d", pid);
+	while ((pid = ProcWait_r(-1, &status, _NTO_WAIT_NOHANG)) > 0) {
 		for (int i = 0; i < BACKGROUND_MAX; i++) {
 			if (background[i].pid == pid) {
-				name = background[i].name;
+				report_status(background[i].name, status);
 				background[i].pid = 0;
 				break;
 			}
 		}
-		report_status(name, status);
 	}
 }
 
@@ -145,14 +191,14 @@ int script_run(const char *text, size_t size)
 	while ((rc = script_next_line(text, size, &pos, line, sizeof(line))) != 0) {
 		lineno++;
 		if (rc < 0) {
-			printf("procnto: %d: line too long\n", lineno);
+			pn_log("%d: line too long", lineno);
 			failures++;
 			continue;
 		}
 		struct script_cmd cmd;
 		struct script_error err;
 		if (script_parse_line(line, &cmd, &err) < 0) {
-			printf("procnto: %d: %s\n", lineno, err.msg);
+			pn_log("%d: %s", lineno, err.msg);
 			failures++;
 			continue;
 		}
@@ -168,12 +214,20 @@ int script_run(const char *text, size_t size)
 		case SCRIPT_DISPLAY_MSG:
 			run_display_msg(&cmd);
 			break;
+		case SCRIPT_WAITFOR:
+			if (run_waitfor(lineno, &cmd) < 0)
+				failures++;
+			break;
+		case SCRIPT_REOPEN:
+			snprintf(console, sizeof(console), "%s",
+				 cmd.argc == 2 ? cmd.argv[1] : "/dev/console");
+			break;
 		case SCRIPT_COMMAND:
 			if (run_command(lineno, &cmd, &defaults) < 0)
 				failures++;
 			break;
 		}
+		reap_ended();
 	}
-	reap_background();
 	return failures;
 }

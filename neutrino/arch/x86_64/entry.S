@@ -89,8 +89,7 @@ syscall_entry:
 	pushq %rcx
 	pushq $0
 	pushq $256                      /* vector 256 marks a syscall frame */
-	PUSH_REGS
-	cld
+	PUSH_REGS                       /* no cld: FMASK cleared DF */
 	mov %rsp, %rdi
 	sti
 	call syscall_dispatch           /* returns with interrupts off */

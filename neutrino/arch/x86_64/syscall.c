@@ -63,15 +63,22 @@ void syscall_dispatch(struct trapframe *tf)
 	else
 		r = -ENOSYS;
 	tf->rax = (uint64_t)r;
-	struct thread *t = cur_thread();
-	if (n != __KER_TIMER_TIMEOUT)
-		t->timeout_states = 0; /* TimerTimeout lasts one kernel call */
 	irq_disable();
 	struct cpu *c = this_cpu();
-	/* the common case, checked inline: nothing owed on the way out */
-	if (likely(!(t->flags & TF_KILL) && !c->need_resched && !c->handoff &&
-		   (c->slice_deadline || t->policy == SCHED_FIFO || !c->rq.list[t->prio].first) &&
-		   signal_quiet(t)))
-		return;
+	struct thread *t = c->current;
+	if (n != __KER_TIMER_TIMEOUT)
+		t->timeout_states = 0; /* TimerTimeout lasts one kernel call */
+	/* the common case, checked inline: nothing owed on the way out (a
+	 * thread this call woke for a hand-off usually stays pending: sched.c) */
+	if (likely(!(t->flags & TF_KILL) && !c->need_resched && signal_quiet(t))) {
+		struct thread *h = c->handoff;
+		if (h && !c->handoff_kept)
+			sched_handoff_flush();
+		if (likely(c->slice_deadline || t->policy == SCHED_FIFO))
+			return;
+		h = c->handoff;
+		if (!c->rq.list[t->prio].first && !(h && h->prio == t->prio))
+			return;
+	}
 	user_return_work(tf);
 }

@@ -135,7 +135,9 @@ void channel_wake_receiver(struct channel *ch);
 
 /* msg.c: the operations behind the Msg* calls (arguments already decoded) */
 long msg_send(struct connection *c, struct ipc_iovs *siov, struct ipc_iovs *riov);
-long msg_receive(int chid, struct ipc_iovs *rcv, uaddr_t info_u, bool pulses_only);
+/* ch: chid's channel if the caller looked it up and nothing ran since, or NULL */
+long msg_receive(struct channel *ch, int chid, struct ipc_iovs *rcv, uaddr_t info_u,
+		 bool pulses_only);
 long msg_reply(int rcvid, long status, struct ipc_iovs *data, bool is_error);
 long msg_read(int rcvid, struct ipc_iovs *dst, uint64_t offset);
 long msg_write(int rcvid, struct ipc_iovs *src, uint64_t offset);

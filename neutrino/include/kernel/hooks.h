@@ -6,7 +6,8 @@
  *
  * Process death (process_last_thread_gone, all threads gone, address space
  * still present): ipc (channels destroyed: clients get ESRCH; connections
- * detached: servers get DISCONNECT pulses), timers, interrupts, signals.
+ * detached: servers get DISCONNECT pulses), timers, interrupts, signals,
+ * POSIX state (cwd, umask, fd paths).
  * Thread death (thread_exit, on the dying thread): ipc (THREAD_DEATH pulse,
  * served clients), sync (held mutexes), interrupts (thread-owned
  * attachments), join wake-up.
@@ -23,6 +24,7 @@ HOOK void ipc_process_exit(struct process *p);
 HOOK void timer_process_exit(struct process *p);
 HOOK void intr_process_exit(struct process *p);
 HOOK void signal_process_exit(struct process *p);
+HOOK void posix_process_exit(struct process *p); /* posix/fd/state.c */
 
 HOOK void ipc_thread_exit(struct thread *t);
 HOOK void sync_thread_exit(struct thread *t);

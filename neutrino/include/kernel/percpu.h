@@ -27,6 +27,8 @@ struct cpu {
 	struct readyq rq;          /* [i] ready threads (not the running one) */
 	struct thread *handoff;    /* [i] a READY thread not queued: the next pick takes it
 	                              unless something outranks it (sched_wake_handoff) */
+	bool handoff_kept;         /* [i] handoff outlived a return to user mode: it is the
+	                              oldest ready thread of its priority (sched.c) */
 	struct timerq tq;          /* [i] pending kernel timers */
 	uint64_t nr_switches;
 	uint64_t nr_irqs;

@@ -20,6 +20,14 @@ struct aspace;
 
 enum proc_state { PROC_ALIVE, PROC_ZOMBIE };
 
+#define PROC_NGROUPS_MAX 32
+#define PROC_RLIM_NLIMITS 16
+#define PROC_RLIM_INFINITY (~0ull)
+struct proc_rlimit {
+	uint64_t cur, max;
+};
+struct session;
+
 struct process {
 	pid_t pid;                    /* [I] */
 	char name[PROC_NAME_MAX];     /* [I] basename of the program */
@@ -34,7 +42,7 @@ struct process {
 	int exit_status;              /* [k] Linux wait status, valid when exiting */
 	bool exiting;                 /* [k] exit_group / fatal signal in progress */
 	struct waitq child_wait;      /* [s] threads in ProcWait */
-	uint32_t uid, gid;            /* [k] */
+	uint32_t uid, gid;            /* [k] effective ids: the ones permissions use */
 	uint8_t base_prio;            /* [k] priority of the first thread (SIGEV_PULSE_PRIO_INHERIT) */
 	uint64_t enosys_logged[8];    /* [k] Linux syscall numbers < 512 already reported */
 	uint64_t kcall_enosys_logged[4]; /* [k] native call numbers < 256 already reported */
@@ -49,6 +57,18 @@ struct process {
 	int32_t timer_next_id;        /* [k] */
 	struct list_node intrs;       /* [k] interrupt attachments (intr/) */
 	struct posix_proc *posix;     /* [k] fds' POSIX state, cwd, umask (posix/) */
+
+	/* Jobs, credentials, limits (kernel/job.c, kernel/fork.c, posix/proc/) */
+	pid_t pgid;                   /* [k] process group */
+	struct session *session;      /* [k] referenced until the process is reaped */
+	uint32_t ruid, suid, rgid, sgid; /* [k] real and saved ids */
+	uint32_t ngroups;             /* [k] supplementary groups */
+	uint32_t groups[PROC_NGROUPS_MAX];
+	struct proc_rlimit rlim[PROC_RLIM_NLIMITS]; /* [k] Linux RLIMIT_* order */
+	bool did_exec;                /* [k] exec'd since it was forked (setpgid: EACCES) */
+	struct thread *vfork_waiter;  /* [s] parent thread waiting in fork (kernel/fork.c) */
+	bool vfork_hold;              /* [k] it waits until this process execs or ends */
+	int job_status;               /* [s] stop (0x7f | sig << 8) / continue (0xffff) not yet waited for; 0 = none */
 };
 
 /* A new empty process (no threads) with a fresh address space, child of
@@ -62,9 +82,40 @@ void process_exit(struct process *p, int wait_status);
 void process_last_thread_gone(struct process *p);
 /* Frees a zombie after its status was collected. */
 void process_reap(struct process *p);
+/* Frees a process that never ran a thread (a failed spawn or fork). */
+void process_discard(struct process *p);
+/* p just became a zombie: wakes the parent's waiters and sends it SIGCHLD,
+ * or frees p at once if the parent ignores SIGCHLD or set SA_NOCLDWAIT
+ * (kernel/process_wait.c). */
+void process_notify_parent(struct process *p);
+/* p exec'd or ended: its parent thread waiting in vfork resumes (kernel/fork.c). */
+void process_vfork_release(struct process *p);
 /* Waits for a child (pid > 0: that one, -1: any). Returns the pid and fills
  * *status, 0 with NOHANG and no zombie, -ECHILD, -EINTR. */
 long process_wait(struct process *self, pid_t pid, int *status, bool nohang);
+
+/* The general wait (kernel/process_wait.c): wait4 and waitid. */
+#define PW_NOHANG 0x1
+#define PW_STOPPED 0x2   /* report stops (WUNTRACED) */
+#define PW_EXITED 0x4    /* report ends */
+#define PW_CONTINUED 0x8 /* report continues */
+#define PW_NOWAIT 0x10   /* leave the child waitable */
+#define PW_PGID 0x20     /* sel is a process group id */
+struct proc_wait_result {
+	pid_t pid;
+	int status;   /* Linux wait status */
+	int code;     /* CLD_* for waitid */
+	uint32_t uid; /* the child's real uid */
+};
+/* Children selected by sel: that pid (sel > 0), any (-1), or with
+ * PW_PGID any in group sel. Returns the pid (with *res filled), 0 with
+ * PW_NOHANG and nothing to report, -ECHILD, -EINTR. */
+long process_wait_ex(struct process *self, pid_t sel, unsigned flags, struct proc_wait_result *res);
+/* Job-control events from signal/ (interrupts may be off; never sleeps):
+ * the process stopped on signo, or was continued. Records the status for
+ * the parent's wait and sends it SIGCHLD unless it asked for SA_NOCLDSTOP. */
+void process_job_stopped(struct process *p, int signo);
+void process_job_continued(struct process *p);
 bool process_is_privileged(const struct process *p);
 extern uint64_t nr_processes, nr_threads;
 

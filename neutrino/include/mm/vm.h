@@ -14,6 +14,7 @@
 #define VM_READ 0x1
 #define VM_WRITE 0x2
 #define VM_EXEC 0x4
+#define VM_SHARED 0x8 /* MAP_SHARED: fork shares the pages writable instead of copy-on-write */
 
 #define STACK_TOP 0x00007ffffffff000ull
 #define STACK_SIZE (8ull << 20)
@@ -27,14 +28,32 @@ struct vm_region {
 	uint32_t prot;      /* VM_* */
 };
 
+/*
+ * Copy-on-write: after aspace_fork() a private page is mapped read-only in
+ * both address spaces with its frame's reference count raised; the first
+ * write fault copies it (or, when the count is back to 1, just makes it
+ * writable again). So in a private writable region a present PTE without
+ * PTE_W means "copy on write"; VM_SHARED regions and PTE_SHARED pages are
+ * never copied.
+ */
 struct aspace {
 	paddr_t pml4;            /* [I] */
 	struct list_node regions; /* sorted by start */
 	uint64_t nr_pages;       /* resident user pages */
+	unsigned refs;           /* [k] processes using it (vfork shares one) */
 };
 
 struct aspace *aspace_create(void);
+/* Drops a reference; the last one frees every page and the tables. */
 void aspace_destroy(struct aspace *as);
+/* Takes a reference (vfork: the child runs in its parent's address space). */
+void aspace_share(struct aspace *as);
+/* A copy of src for fork: same regions; private pages shared copy-on-write,
+ * VM_SHARED pages shared (populated first), PTE_SHARED pages mapped alike.
+ * src must be the active address space (its write-protected pages are
+ * flushed from the TLB). NULL when out of memory (src stays valid). Has
+ * preemption points: other threads of src's process may run meanwhile. */
+struct aspace *aspace_fork(struct aspace *src);
 void aspace_activate(struct aspace *as); /* NULL: kernel-only tables */
 
 /* Adds a region; fails with -EINVAL if it overlaps another or leaves user space. */

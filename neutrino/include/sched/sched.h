@@ -31,7 +31,10 @@ long sched_block_timeout(enum thread_state state, uint64_t deadline_tsc, long de
  * takes it directly if nothing outranks it. Message passing uses it for the
  * client -> server -> client round trip. */
 void sched_wake_handoff(struct thread *t, long result);
-/* Queues a pending handoff thread (the caller did not block after all). */
+/* On the way to user mode (the caller did not block after all): a pending
+ * handoff thread stays pending if no ready thread of its priority came
+ * before it and the running thread needs no slice for it; else it is queued.
+ * The next pick resolves it (sched.c). */
 void sched_handoff_flush(void);
 /* Readies a blocked thread with a result for its sched_block() call. */
 void sched_wake(struct thread *t, long result);

@@ -130,6 +130,13 @@ static inline struct trapframe *thread_tf(struct thread *t)
  * with rsp = stack and rdi = arg. Returns NULL when out of memory. */
 struct thread *thread_create_user(struct process *p, uaddr_t entry, uaddr_t stack, uint64_t arg,
 				  uint8_t prio, uint8_t policy);
+/* Like thread_create_user, resuming the user context *tf (fork, clone). If
+ * kstart is set, the thread first runs kstart(arg) in the kernel, in its own
+ * process (interrupts off on entry), and must end by entering user mode
+ * (fork_enter_user in kernel/fork.h). */
+struct thread *thread_create_user_ctx(struct process *p, const struct trapframe *tf,
+				      void (*kstart)(void *), void *arg, uint8_t prio,
+				      uint8_t policy);
 /* Ends the calling thread; the process ends with it if it was the last. */
 __noreturn void thread_exit(long status);
 /* Frees a dead thread's memory (called once the CPU is off its stack). */

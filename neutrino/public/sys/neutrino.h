@@ -77,6 +77,8 @@ static inline uint64_t ClockCycles(void)
 #include <sys/nto_sync.h>
 #include <sys/nto_timer.h>
 #include <sys/nto_intr.h>
+#include <sys/nto_proc.h>
+#include <sys/nto_session.h>
 
 /* SchedInfo() result */
 struct _sched_info {

@@ -8,7 +8,13 @@
 #include <signal.h>
 #include <sys/uio.h>
 typedef struct iovec iov_t;
-#define SETIOV(_iov, _addr, _len) ((_iov)->iov_base = (void *)(_addr), (_iov)->iov_len = (_len))
+/* A function, not QNX's macro, so that SETIOV(&iov[n++], ...) evaluates
+ * its argument once. */
+static inline void SETIOV(iov_t *iov, const void *addr, size_t len)
+{
+	iov->iov_base = (void *)addr;
+	iov->iov_len = len;
+}
 #define GETIOVBASE(_iov) ((_iov)->iov_base)
 #define GETIOVLEN(_iov) ((_iov)->iov_len)
 #else

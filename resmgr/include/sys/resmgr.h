@@ -125,15 +125,19 @@ typedef struct _resmgr_attr {
 
 /* resmgr_detach() flags */
 #define _RESMGR_DETACH_ALL 0x0000
-#define _RESMGR_DETACH_PATHNAME 0x0001
+#define _RESMGR_DETACH_PATHNAME 0x0001 /* only remove the name; the id stays attached */
 #define _RESMGR_DETACH_CLOSE 0x0002 /* also close every OCB opened through it */
 
 /*
  * Attaches a handle with its handler tables to dpp. Returns the id (>= 0),
  * which _IO_CONNECT messages name in their handle field, or -1 with errno.
- * Registering path in the pathname space needs procnto's path manager,
- * which does not exist yet: path must be NULL (no name; clients connect to
- * the channel directly and put the id in handle); a path fails with ENOSYS.
+ * A path (absolute) is registered with procnto's path manager
+ * (<sys/pathmgr.h>: root only, EPERM otherwise) with file_type and the
+ * _RESMGR_FLAG_* flags, so that opens of it (and, with _RESMGR_FLAG_DIR,
+ * of names below it) reach dpp's channel with the id as handle; it stays
+ * until resmgr_detach() or the process's death. path NULL: no name
+ * (clients connect to the channel directly and put the id in handle).
+ * Not from procnto itself (it would send to its own channel).
  */
 int resmgr_attach(dispatch_t *dpp, resmgr_attr_t *attr, const char *path, int file_type,
 		  unsigned flags, const resmgr_connect_funcs_t *connect_funcs,

@@ -16,7 +16,8 @@
  *      server is back to zero OCBs (disconnect pulse);
  *  (h) 1,000 open/close cycles leave nothing behind (server counters and
  *      kernel memory);
- *  (i) in-process: iofunc_check_access and resmgr_attach with a path.
+ *  (i) in-process: iofunc_check_access and resmgr_attach with a path
+ *      (registered with procnto; relative paths refused).
  */
 #include "ntest.h"
 #include "rsmio.h"
@@ -109,7 +110,7 @@ static int start_server(void)
 	ChannelDestroy(chid);
 	srv_chid = rep.chid;
 	memcpy(ids, rep.ids, sizeof(ids));
-	CHECK_EQ(rep.path_errno, ENOSYS); /* no path manager yet */
+	CHECK_EQ(rep.path_errno, 0); /* /dev/rsm registered with procnto's path manager */
 	ctl = ConnectAttach(0, srv_pid, srv_chid, _NTO_SIDE_CHANNEL, 0);
 	return CHECK(ctl >= 0) ? 0 : -1;
 }
@@ -574,8 +575,8 @@ static void test_in_process(void)
 	static resmgr_connect_funcs_t cf;
 	static resmgr_io_funcs_t io;
 	iofunc_func_init(_RESMGR_CONNECT_NFUNCS, &cf, _RESMGR_IO_NFUNCS, &io);
-	CHECK_ERR(resmgr_attach(dpp, NULL, "/dev/t", _FTYPE_ANY, 0, &cf, &io, &a), ENOSYS);
-	CHECK_EQ(resmgr_attach(dpp, NULL, NULL, _FTYPE_ANY, 0, &cf, &io, &a), 0);
+	CHECK_ERR(resmgr_attach(dpp, NULL, "dev/t", _FTYPE_ANY, 0, &cf, &io, &a), EINVAL);
+	CHECK_EQ(resmgr_attach(dpp, NULL, "/dev/t", _FTYPE_ANY, 0, &cf, &io, &a), 0);
 	CHECK_EQ(resmgr_attach(dpp, NULL, NULL, _FTYPE_ANY, 0, &cf, &io, &a), 1);
 	CHECK_EQ(resmgr_detach(dpp, 0, 0), 0);
 	CHECK_ERR(resmgr_detach(dpp, 0, 0), EINVAL);
