@@ -6,7 +6,7 @@
 #
 # Installs missing Debian packages (tools/deps.sh), configures ./build on
 # first use, runs `ninja -C build`, then boots build/images/NAME.iso
-# (default: default) with tools/qemu-run.sh. Input piped into run.sh goes to
+# (default: system, the shell image) with tools/qemu-run.sh. Input piped into run.sh goes to
 # the guest console: printf 'echo hi\nexit\n' | ./run.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,7 +16,7 @@ usage() {
   exit 2
 }
 
-image=default
+image=system
 opts=()
 extra=()
 while (($#)); do

@@ -15,8 +15,9 @@
 # sets up apt for them (a deb-src entry for bookworm main).
 #
 # The system image (configs/system.build, targets image-system and
-# iso-system) needs the targets procnto, dev-misc, pipe, fs-tmp and
-# devc-ser8250; until they all exist it is skipped with a message.
+# iso-system) needs the targets procnto, dev-misc, pipe, fs-tmp,
+# devc-ser8250 and the restart manager's restartd, faultinj and restartctl
+# (drivers/supervisor); until they all exist it is skipped with a message.
 #
 # Tests (tests/system/CMakeLists.txt): host.thirdparty.* check mksh and
 # busybox against their packages and the image; host.harness.session_* test
@@ -47,7 +48,7 @@ add_custom_command(
 add_custom_target(busybox ALL DEPENDS ${NTO_BUSYBOX})
 
 # The system image: mkifs with the programs' paths as -D definitions.
-set(NTO_SYSTEM_PROGRAMS procnto dev-misc pipe fs-tmp devc-ser8250)
+set(NTO_SYSTEM_PROGRAMS procnto dev-misc pipe fs-tmp devc-ser8250 restartd faultinj restartctl)
 set(NTO_SYSTEM_IMAGE "")
 set(missing "")
 foreach(t IN LISTS NTO_SYSTEM_PROGRAMS)

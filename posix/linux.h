@@ -51,6 +51,23 @@ typedef long (*linux_syscall_fn)(const uint64_t *a, struct trapframe *tf);
 #define NR_tgkill 234
 #define NR_rt_tgsigqueueinfo 297
 #define NR_pause 34
+#define NR_sched_setparam 142
+#define NR_sched_getparam 143
+#define NR_sched_setscheduler 144
+#define NR_sched_getscheduler 145
+#define NR_sched_get_priority_max 146
+#define NR_sched_get_priority_min 147
+#define NR_sched_rr_get_interval 148
+#define NR_getitimer 36
+#define NR_alarm 37
+#define NR_setitimer 38
+#define NR_timer_create 222
+#define NR_timer_settime 223
+#define NR_timer_gettime 224
+#define NR_timer_getoverrun 225
+#define NR_timer_delete 226
+#define NR_sched_setaffinity 203
+#define NR_sched_getaffinity 204
 
 struct linux_timespec {
 	int64_t tv_sec;
@@ -101,3 +118,22 @@ long sys_tgkill(const uint64_t *a, struct trapframe *tf);
 long sys_rt_sigqueueinfo(const uint64_t *a, struct trapframe *tf);
 long sys_rt_tgsigqueueinfo(const uint64_t *a, struct trapframe *tf);
 long sys_pause(const uint64_t *a, struct trapframe *tf);
+/* POSIX timers, interval timers, alarm (timer.c) */
+long sys_timer_create(const uint64_t *a, struct trapframe *tf);
+long sys_timer_settime(const uint64_t *a, struct trapframe *tf);
+long sys_timer_gettime(const uint64_t *a, struct trapframe *tf);
+long sys_timer_getoverrun(const uint64_t *a, struct trapframe *tf);
+long sys_timer_delete(const uint64_t *a, struct trapframe *tf);
+long sys_setitimer(const uint64_t *a, struct trapframe *tf);
+long sys_getitimer(const uint64_t *a, struct trapframe *tf);
+long sys_alarm(const uint64_t *a, struct trapframe *tf);
+/* scheduling policy, priority and affinity (sched.c) */
+long sys_sched_setscheduler(const uint64_t *a, struct trapframe *tf);
+long sys_sched_getscheduler(const uint64_t *a, struct trapframe *tf);
+long sys_sched_setparam(const uint64_t *a, struct trapframe *tf);
+long sys_sched_getparam(const uint64_t *a, struct trapframe *tf);
+long sys_sched_get_priority_max(const uint64_t *a, struct trapframe *tf);
+long sys_sched_get_priority_min(const uint64_t *a, struct trapframe *tf);
+long sys_sched_rr_get_interval(const uint64_t *a, struct trapframe *tf);
+long sys_sched_setaffinity(const uint64_t *a, struct trapframe *tf);
+long sys_sched_getaffinity(const uint64_t *a, struct trapframe *tf);

@@ -1,6 +1,7 @@
 /*
  * Memory syscalls: brk, anonymous mmap, munmap, mprotect, madvise.
- * File-backed mappings need file descriptors (not yet: -ENODEV).
+ * File-backed mappings are not supported yet: -EBADF for a bad descriptor,
+ * else -ENODEV. Sizes no address space can hold are -ENOMEM, as on Linux.
  */
 #include <kernel/errno.h>
 #include <kernel/percpu.h>
@@ -10,6 +11,7 @@
 #include <sched/thread.h>
 
 #include "linux.h"
+#include "fd/fd.h"
 
 #define PROT_READ 1
 #define PROT_WRITE 2
@@ -20,6 +22,8 @@
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_LAST 25 /* MADV_COLLAPSE: 5..7 are unused */
 #define BRK_MAX (1ull << 36)
 
 static struct aspace *cur_as(void) { return cur_thread()->proc->as; }
@@ -51,18 +55,27 @@ long sys_mmap(const uint64_t *a, struct trapframe *tf)
 {
 	uaddr_t addr = a[0];
 	uint64_t len = a[1], prot = a[2], flags = a[3], off = a[5];
-	if (!len || (off & ~PAGE_MASK) || len > USER_TOP)
+	if (!len || (off & ~PAGE_MASK))
 		return -EINVAL;
 	if (!(flags & (MAP_SHARED | MAP_PRIVATE)))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV; /* file mappings come with file descriptors */
+	if (!(flags & MAP_ANONYMOUS)) {
+		struct _io_stat st;
+		int fd = (int)a[4];
+		if (fd < 0 || fd_fstat_k(fd, &st) < 0)
+			return -EBADF;
+		return -ENODEV; /* file mappings are not supported yet */
+	}
+	if (len > USER_TOP)
+		return -ENOMEM;
 	struct aspace *as = cur_as();
 	uint32_t vprot = vm_prot(prot) | ((flags & MAP_SHARED) ? VM_SHARED : 0); /* fork shares it */
 	len = PAGE_ALIGN_UP(len);
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if ((addr & ~PAGE_MASK) || !uaccess_range_ok(addr, len) || addr < PAGE_SIZE)
+		if ((addr & ~PAGE_MASK) || addr < PAGE_SIZE)
 			return -EINVAL;
+		if (!uaccess_range_ok(addr, len))
+			return -ENOMEM;
 		if (flags & MAP_FIXED_NOREPLACE) {
 			for (uaddr_t x = addr; x < addr + len; x += PAGE_SIZE)
 				if (vm_find(as, x))
@@ -96,6 +109,8 @@ long sys_madvise(const uint64_t *a, struct trapframe *tf)
 {
 	if ((a[0] & ~PAGE_MASK) || !uaccess_range_ok(a[0], a[1]))
 		return -EINVAL;
+	if (a[2] > MADV_LAST || (a[2] > MADV_DONTNEED && a[2] < MADV_FREE))
+		return -EINVAL; /* unknown advice */
 	if (a[2] == MADV_DONTNEED)
 		return vm_discard(cur_as(), a[0], a[1]);
 	return 0; /* the other advice is advisory: ignoring it is correct */

@@ -42,6 +42,14 @@ static const linux_syscall_fn table[LINUX_NR_MAX] = {
 	[NR_nanosleep] = sys_nanosleep,
 	[NR_clock_nanosleep] = sys_clock_nanosleep,
 	[NR_sched_yield] = sys_sched_yield,
+	[NR_timer_create] = sys_timer_create,
+	[NR_timer_settime] = sys_timer_settime,
+	[NR_timer_gettime] = sys_timer_gettime,
+	[NR_timer_getoverrun] = sys_timer_getoverrun,
+	[NR_timer_delete] = sys_timer_delete,
+	[NR_setitimer] = sys_setitimer,
+	[NR_getitimer] = sys_getitimer,
+	[NR_alarm] = sys_alarm,
 	[NR_rt_sigaction] = sys_rt_sigaction,
 	[NR_rt_sigprocmask] = sys_rt_sigprocmask,
 	[NR_rt_sigreturn] = sys_rt_sigreturn,
@@ -154,6 +162,17 @@ static const linux_syscall_fn table[LINUX_NR_MAX] = {
 	[NR_setrlimit] = sys_setrlimit,
 	[NR_prlimit64] = sys_prlimit64,
 	[NR_futex] = sys_futex,
+
+	/* scheduling policy, priority and affinity (posix/sched.c): */
+	[NR_sched_setscheduler] = sys_sched_setscheduler,
+	[NR_sched_getscheduler] = sys_sched_getscheduler,
+	[NR_sched_setparam] = sys_sched_setparam,
+	[NR_sched_getparam] = sys_sched_getparam,
+	[NR_sched_get_priority_max] = sys_sched_get_priority_max,
+	[NR_sched_get_priority_min] = sys_sched_get_priority_min,
+	[NR_sched_rr_get_interval] = sys_sched_rr_get_interval,
+	[NR_sched_setaffinity] = sys_sched_setaffinity,
+	[NR_sched_getaffinity] = sys_sched_getaffinity,
 
 };
 

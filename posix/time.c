@@ -6,6 +6,8 @@
 #include <arch/cpu.h>
 #include <arch/platform.h>
 #include <kernel/errno.h>
+#include <kernel/percpu.h>
+#include <kernel/process.h>
 #include <mm/uaccess.h>
 #include <sched/clock.h>
 #include <sched/sched.h>
@@ -15,6 +17,8 @@
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
 #define CLOCK_MONOTONIC_RAW 4
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
@@ -22,10 +26,36 @@
 #define TIMER_ABSTIME 1
 #define NSEC 1000000000ll
 
-/* Nanoseconds on a supported clock, or -EINVAL. */
+/* CPU time of the calling thread (thread = true) or of its whole process,
+ * including the slice running now, in ns. */
+static uint64_t cpu_time_ns(bool thread)
+{
+	struct thread *self = cur_thread();
+	struct process *p = self->proc;
+	irqflags_t f = irq_save();
+	uint64_t tsc = self->cpu_tsc + (rdtsc() - this_cpu()->run_since);
+	if (!thread) {
+		tsc += p->cpu_tsc;
+		list_for_each(pos, &p->threads) {
+			struct thread *t = list_entry(pos, struct thread, proc_link);
+			if (t != self)
+				tsc += t->cpu_tsc;
+		}
+	}
+	irq_restore(f);
+	return tsc_to_ns(tsc);
+}
+
+/* Nanoseconds on a supported clock, or -EINVAL. The CPU-time clocks are
+ * read here but cannot be slept on (clock_nanosleep gives -EINVAL). */
 static int clock_read(uint64_t id, uint64_t *ns, bool *realtime)
 {
 	switch (id) {
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = cpu_time_ns(id == CLOCK_THREAD_CPUTIME_ID);
+		*realtime = false;
+		return 0;
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
 		*ns = clock_realtime_ns();
@@ -122,6 +152,8 @@ long sys_clock_nanosleep(const uint64_t *a, struct trapframe *tf)
 	int e = clock_read(a[0], &now, &rt);
 	if (e)
 		return e;
+	if (a[0] == CLOCK_PROCESS_CPUTIME_ID || a[0] == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL; /* sleeping until an amount of CPU time is not supported */
 	if ((e = get_timespec(a[2], &ns)))
 		return e;
 	if (a[1] & TIMER_ABSTIME) {

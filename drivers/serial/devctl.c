@@ -3,11 +3,10 @@
  * ioctl numbers and structures: termios, window size, process groups,
  * queues, flow, breaks, modem lines, line counters) and the port's own
  * DCMD_SER_* (loopback and its echo capture, root only). F_GETFL/F_SETFL are the
- * iofunc default's. Sessions: the driver keeps its own record of the
- * session it is the controlling tty of (TIOCSCTTY, or an open without
- * O_NOCTTY by a session leader, see io.c) and its foreground group, and
- * checks clients with getsid(); signals go to that group (tty_signal()).
- * Called through the handler table (io.c).
+ * iofunc default's. Sessions and process groups are the kernel's (job.c):
+ * TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID; a background group
+ * changing the terminal gets SIGTTOU. Called through the handler table
+ * (io.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -54,37 +53,18 @@ union dcmd_data {
 	uint8_t c;
 };
 
-static int ctty(resmgr_context_t *ctp, struct ser *s, bool force)
+/* Commands that change the terminal: refused to a background group
+ * (job.c) as Linux does. */
+static bool is_change(unsigned cmd)
 {
-	pid_t pid = ctp->info.pid;
-	pid_t sid = getsid(pid);
-	if (sid >= 0 && sid != pid)
-		return EPERM; /* only a session leader gets a controlling tty */
-	if (s->sid == pid)
-		return EOK;
-	/* taken by a live session: only root may steal it (force) */
-	if (tty_session_alive(s) && !(force && is_root(ctp)))
-		return EPERM;
-	tty_set_session(s, pid);
-	return EOK;
-}
-
-/* tcsetpgrp: once the tty has a session, only its members may, and only
- * to one of its groups (as far as the group's leader tells). */
-static int set_pgrp(resmgr_context_t *ctp, struct ser *s, pid_t pgrp)
-{
-	if (pgrp <= 0)
-		return EINVAL;
-	if (tty_session_alive(s)) {
-		pid_t sid = getsid(ctp->info.pid);
-		if (sid >= 0 && sid != s->sid)
-			return ENOTTY;
-		pid_t gsid = getsid(pgrp);
-		if (gsid >= 0 && gsid != s->sid)
-			return EPERM;
+	switch (cmd) {
+	case DCMD_CHR_TCSETS: case DCMD_CHR_TCSETSW: case DCMD_CHR_TCSETSF:
+	case DCMD_CHR_TCSBRK: case DCMD_CHR_TCXONC: case DCMD_CHR_TCFLSH:
+	case DCMD_CHR_TIOCSETD: case DCMD_CHR_TIOCSBRK: case DCMD_CHR_TIOCCBRK:
+		return true;
+	default:
+		return false;
 	}
-	s->pgrp = pgrp;
-	return EOK;
 }
 
 static int flow(struct ser *s, int action)
@@ -150,7 +130,10 @@ int ser_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 		if (r)
 			return r;
 	}
+	if (is_change(cmd) && (r = tty_job_check(ctp, SIGTTOU)))
+		return r;
 	r = EOK;
+	int32_t v;
 	switch (cmd) {
 	case DCMD_CHR_TCGETS: return reply(ctp, msg, &s->tio, sizeof(s->tio));
 	case DCMD_CHR_TCSETS: tty_set_termios(s, &in.tio); break;
@@ -161,20 +144,16 @@ int ser_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 	case DCMD_CHR_TCFLSH: r = flush(s, in.i); break;
 	case DCMD_CHR_TIOCEXCL: s->exclusive = true; break;
 	case DCMD_CHR_TIOCNXCL: s->exclusive = false; break;
-	case DCMD_CHR_TIOCSCTTY: r = ctty(ctp, s, in.i == 1); break;
-	case DCMD_CHR_TIOCNOTTY:
-		if (s->sid == ctp->info.pid)
-			s->sid = s->pgrp = 0;
-		break;
-	case DCMD_CHR_TIOCGPGRP: return reply_int(ctp, msg, s->pgrp);
-	case DCMD_CHR_TIOCSPGRP: r = set_pgrp(ctp, s, in.i); break;
+	case DCMD_CHR_TIOCSCTTY: r = tty_set_ctty(ctp, in.i == 1 && is_root(ctp)); break;
+	case DCMD_CHR_TIOCNOTTY: r = tty_give_up(ctp); break;
+	case DCMD_CHR_TIOCGPGRP:
 	case DCMD_CHR_TIOCGSID:
-		if (!s->sid)
-			return ENOTTY;
-		return reply_int(ctp, msg, s->sid);
+		r = tty_get_pgrp(ctp, cmd == (unsigned)DCMD_CHR_TIOCGSID, &v);
+		return r ? r : reply_int(ctp, msg, v);
+	case DCMD_CHR_TIOCSPGRP: r = tty_set_pgrp(ctp, in.i); break;
 	case DCMD_CHR_TIOCOUTQ: return reply_int(ctp, msg, (int32_t)out_queued(s));
 	case DCMD_CHR_TIOCSTI:
-		if (!is_root(ctp) && s->sid != ctp->info.pid)
+		if (!is_root(ctp) && !tty_is_ctty_of(ctp))
 			return EPERM;
 		tty_rx(s, in.c, 0);
 		break;
@@ -183,8 +162,7 @@ int ser_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 	case DCMD_CHR_TIOCSWINSZ:
 		if (memcmp(&s->ws, &in.ws, sizeof(s->ws)) != 0) {
 			s->ws = in.ws;
-			if (s->pgrp)
-				tty_signal(s, SIGWINCH);
+			tty_signal_fg(s, SIGWINCH);
 		}
 		break;
 	case DCMD_CHR_TIOCMGET: return reply_int(ctp, msg, uart_modem_get(s));

@@ -1,13 +1,16 @@
 /*
  * The resource-manager handlers of devc-ser8250: open (the device itself
- * only; TIOCEXCL keeps others out; the controlling-tty rule), read and write (deferred replies in
- * wait.c), select/poll notification, the unblock pulse, close, and lseek
- * (a terminal cannot seek). Everything else is the iofunc default;
+ * only; TIOCEXCL keeps others out; the controlling-tty rule), read and
+ * write (job control first, job.c; deferred replies in wait.c),
+ * select/poll notification, the unblock pulse, close, and lseek (a
+ * terminal cannot seek). Everything else is the iofunc default;
  * devctl is in devctl.c. Installed by main.c.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "ser.h"
@@ -27,14 +30,13 @@ static int ser_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *attr, 
 	int r = iofunc_open_default(ctp, msg, attr, extra);
 	if (r != EOK)
 		return r;
-	/* a session leader opening a free terminal without O_NOCTTY gets it
-	 * as its controlling terminal (whether it has one elsewhere is not
-	 * known here); a stat-like look-up (COMBINE_CLOSE, no access, e.g.
-	 * the startup script's waitfor) is not an open */
-	pid_t pid = ctp->info.pid;
+	/* a session leader without a terminal opening this one, free, without
+	 * O_NOCTTY gets it as its controlling terminal (job.c); a stat-like
+	 * look-up (COMBINE_CLOSE, no access, e.g. the startup script's
+	 * waitfor) is not an open */
 	if (msg->connect.subtype == _IO_CONNECT_OPEN && (msg->connect.ioflag & _IO_FLAG_MASK) &&
-	    !(msg->connect.ioflag & O_NOCTTY) && getsid(pid) == pid && !tty_session_alive(&ser))
-		tty_set_session(&ser, pid);
+	    !(msg->connect.ioflag & O_NOCTTY))
+		tty_open_ctty(ctp);
 	return EOK;
 }
 
@@ -49,6 +51,9 @@ static int ser_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 	case _IO_XTYPE_OFFSET: return ESPIPE;
 	default: return ENOSYS;
 	}
+	r = tty_job_check(ctp, SIGTTIN);
+	if (r)
+		return r;
 	if (msg->i.nbytes == 0) {
 		_IO_SET_READ_NBYTES(ctp, 0);
 		return EOK;
@@ -70,6 +75,8 @@ static int ser_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 	case _IO_XTYPE_OFFSET: return ESPIPE;
 	default: return ENOSYS;
 	}
+	if ((ser.tio.c_lflag & TOSTOP) && (r = tty_job_check(ctp, SIGTTOU)))
+		return r;
 	return write_start(ctp, ocb, (size_t)msg->i.nbytes, sizeof(msg->i), nonblock != 0);
 }
 

@@ -12,6 +12,8 @@
  *             breaks); ser_progress() moves everything along
  *   io.c      resmgr handlers: open, read, write, notify, unblock, close
  *   devctl.c  termios and the other devctl commands (sys/dcmd_chr.h)
+ *   job.c     controlling terminal and job control, over the kernel's
+ *             sessions (SessionCtl)
  * The driver is single-threaded: everything runs from the receive loop.
  */
 #pragma once
@@ -80,9 +82,8 @@ struct ser {
 	/* terminal */
 	struct _dcmd_termios tio;
 	struct _dcmd_winsize ws;
-	pid_t pgrp;          /* foreground process group, 0: none */
-	pid_t sid;           /* session owning it as controlling tty, 0: none */
-	pid_t last_reader;   /* signalled when there is no pgrp */
+	pid_t sid;           /* the session the driver last gave the tty to (job.c) */
+	pid_t last_reader;   /* signalled when no session has the tty */
 	bool exclusive;      /* TIOCEXCL */
 
 	/* input queue: [itail, icanon) complete lines (canonical) or everything
@@ -153,13 +154,28 @@ size_t tty_raw_avail(const struct ser *s);
 size_t tty_take(struct ser *s, uint8_t *buf, size_t n);
 void tty_flush_input(struct ser *s);
 void tty_set_termios(struct ser *s, const struct _dcmd_termios *t);
-/* Signals the foreground group (its leader while the system has no
- * groups), or without one the last reader. */
+
+/* job.c: the client is the sender of the request ctp holds; errno values */
+/* An open without O_NOCTTY: the tty may become the client's session's. */
+void tty_open_ctty(resmgr_context_t *ctp);
+/* TIOCSCTTY (steal: arg 1 from root): EOK, EPERM. */
+int tty_set_ctty(resmgr_context_t *ctp, bool steal);
+/* TIOCNOTTY: EOK, ENOTTY. */
+int tty_give_up(resmgr_context_t *ctp);
+/* TIOCGPGRP (session false) / TIOCGSID (true): EOK, ENOTTY. */
+int tty_get_pgrp(resmgr_context_t *ctp, bool session, int32_t *out);
+/* TIOCSPGRP: EOK, EINTR (background: SIGTTOU sent), ENOTTY, EPERM, EINVAL. */
+int tty_set_pgrp(resmgr_context_t *ctp, pid_t pgrp);
+/* Whether the tty is the client's controlling terminal. */
+bool tty_is_ctty_of(resmgr_context_t *ctp);
+/* Job control before a read (SIGTTIN) or a change or TOSTOP write
+ * (SIGTTOU): EOK to go ahead, EINTR (its group was signalled), EIO. */
+int tty_job_check(resmgr_context_t *ctp, int signo);
+/* Signals the foreground group of the session the tty controls, or
+ * without one the last reader (signal characters). */
 void tty_signal(struct ser *s, int signo);
-/* Whether the session the tty controls still has its leader. */
-bool tty_session_alive(const struct ser *s);
-/* The tty becomes the controlling tty of leader's session. */
-void tty_set_session(struct ser *s, pid_t leader);
+/* Signals the foreground group, if any (SIGWINCH). */
+void tty_signal_fg(struct ser *s, int signo);
 
 /* tty_out.c */
 size_t out_queued(const struct ser *s);

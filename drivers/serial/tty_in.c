@@ -271,32 +271,6 @@ static void marked(struct ser *s, uint8_t c)
 		commit(s);
 }
 
-bool tty_session_alive(const struct ser *s)
-{
-	/* the session ends with its leader */
-	return s->sid > 0 && (kill(s->sid, 0) == 0 || errno == EPERM);
-}
-
-void tty_set_session(struct ser *s, pid_t leader)
-{
-	pid_t pg = getpgid(leader);
-	s->sid = leader;
-	s->pgrp = pg > 0 ? pg : leader;
-}
-
-void tty_signal(struct ser *s, int signo)
-{
-	if (s->pgrp > 0) {
-		if (kill(-s->pgrp, signo) == 0)
-			return;
-		if (errno == EINVAL) /* no process groups yet: the group's leader */
-			kill(s->pgrp, signo);
-		return;
-	}
-	if (s->last_reader > 0)
-		kill(s->last_reader, signo);
-}
-
 /* A signal character c (or a break, c < 0): flush, echo, signal. */
 static void signal_char(struct ser *s, int signo, int c)
 {

@@ -120,9 +120,19 @@ void uart_apply_cflag(struct ser *s)
 void uart_init(struct ser *s)
 {
 	wr(s, IER, 0);
+	/* What was typed before the driver came is kept: with the FIFO off the
+	 * receiver holds one byte, which enabling the FIFO would discard (a
+	 * 16550 resets its FIFOs when FCR's enable bit changes), so it is read
+	 * out first; with the FIFO already on, the bytes stay there. */
 	uart_apply_cflag(s);
-	/* what was typed before the driver came stays in the receive FIFO */
+	uint8_t early[16];
+	unsigned nearly = 0;
+	while (nearly < sizeof(early) && (rd(s, LSR) & LSR_DR))
+		early[nearly++] = rd(s, RBR);
 	wr(s, FCR, FCR_ENABLE | FCR_TRIG8);
+	for (unsigned i = 0; i < nearly; i++)
+		if (s->tio.c_cflag & CREAD)
+			tty_rx(s, early[i], 0);
 	s->fifo = (rd(s, IIR) & IIR_FIFO) == IIR_FIFO ? 16 : 1;
 	s->mcr = MCR_DTR | MCR_RTS | MCR_OUT2;
 	wr(s, MCR, s->mcr);

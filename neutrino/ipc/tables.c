@@ -50,7 +50,7 @@ static long slot_alloc(void ***tab, uint32_t *n, uint32_t from, uint32_t limit)
 	for (uint32_t i = from; i < *n; i++)
 		if (!(*tab)[i])
 			return i;
-	uint32_t want = MAX(from + 1, *n);
+	uint32_t want = MAX(from, *n) + 1; /* every slot below MAX(from, *n) is taken */
 	if (want > limit)
 		return -1;
 	uint32_t cap = *n ? *n : 16;

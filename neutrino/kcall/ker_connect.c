@@ -1,6 +1,7 @@
 /* ConnectAttach, ConnectDetach, ConnectServerInfo, ConnectClientInfo, ConnectFlags. */
 #include <kcall/kcall_gen.h>
 #include <kernel/errno.h>
+#include <kernel/job.h>
 #include <kernel/percpu.h>
 #include <kernel/process.h>
 #include <ipc/ipc.h>
@@ -75,6 +76,10 @@ long ker_connect_server_info(pid_t pid, int coid, uaddr_t info_u)
 	return c->coid;
 }
 
+/* QNX: ngroups is how many entries the caller's cred.grouplist holds (0:
+ * the struct's own 8; more means it allocated room after the struct).
+ * cred.ngroups is how many were stored: the client's supplementary groups,
+ * cut to that room. */
 long ker_connect_client_info(int scoid, uaddr_t info_u, int ngroups)
 {
 	struct process *p = cur_thread()->proc;
@@ -84,11 +89,27 @@ long ker_connect_client_info(int scoid, uaddr_t info_u, int ngroups)
 	if (ngroups < 0)
 		return -EINVAL;
 	struct process *c = s->client;
-	struct _client_info ci = {
-		.pid = c->pid,
-		.cred = { c->uid, c->uid, c->uid, c->gid, c->gid, c->gid, 0, { 0 } },
+	enum { OWN = sizeof(((struct _cred_info *)0)->grouplist) / sizeof(uint32_t) };
+	struct {
+		struct _client_info ci;
+		uint32_t more[PROC_NGROUPS_MAX > OWN ? PROC_NGROUPS_MAX - OWN : 1];
+	} out;
+	_Static_assert(offsetof(__typeof__(out), more) == sizeof(struct _client_info), "no gap");
+	memset(&out, 0, sizeof(out));
+	uint32_t room = ngroups > OWN ? (uint32_t)ngroups : OWN;
+	uint32_t n = MIN(c->ngroups, MIN(room, (uint32_t)PROC_NGROUPS_MAX));
+	out.ci.pid = c->pid;
+	out.ci.sid = c->session ? c->session->sid : 0;
+	out.ci.cred = (struct _cred_info){
+		.ruid = c->ruid, .euid = c->uid, .suid = c->suid,
+		.rgid = c->rgid, .egid = c->gid, .sgid = c->sgid,
+		.ngroups = n,
 	};
-	return copy_to_user(info_u, &ci, sizeof(ci)) ? -EFAULT : 0;
+	memcpy(out.ci.cred.grouplist, c->groups, MIN(n, (uint32_t)OWN) * sizeof(uint32_t));
+	if (n > OWN) /* out.more follows the struct without a gap */
+		memcpy(out.more, c->groups + OWN, (n - OWN) * sizeof(uint32_t));
+	size_t len = sizeof(out.ci) + (n > OWN ? (n - OWN) * sizeof(uint32_t) : 0);
+	return copy_to_user(info_u, &out, len) ? -EFAULT : 0;
 }
 
 long ker_connect_flags(pid_t pid, int coid, unsigned mask, unsigned bits)

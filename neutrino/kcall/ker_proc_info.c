@@ -4,10 +4,15 @@
  * asked for, so that procnto can list every process, or the client behind
  * one of the caller's scoids, alive or (for procnto's channel 1) recently
  * dead (kernel/proc_death.c). Privileged callers only: it tells about every
- * process in the system.
+ * process in the system. Besides identity and state: groups, session and
+ * terminal (kernel/job.h), credentials, CPU time (sched.c's accounting),
+ * mapped and resident memory, signal dispositions.
  */
+#include <arch/cpu.h>
+#include <arch/platform.h>
 #include <kcall/kcall_gen.h>
 #include <kernel/errno.h>
+#include <kernel/job.h>
 #include <kernel/percpu.h>
 #include <kernel/proc_death.h>
 #include <kernel/process.h>
@@ -15,19 +20,81 @@
 #include <mm/uaccess.h>
 #include <mm/vm.h>
 #include <sched/thread.h>
+#include <signal/signal.h>
+
+/* A thread running or ready; or REPLY-blocked on the caller, which serves
+ * it at this moment (as on Linux, a process reading about itself, e.g.
+ * ps, is seen running). */
+static bool runnable(const struct process *p)
+{
+	struct process *asking = cur_thread()->proc;
+	list_for_each(pos, &p->threads) {
+		const struct thread *t = list_entry(pos, struct thread, proc_link);
+		if (t->state == STATE_RUNNING || t->state == STATE_READY)
+			return true;
+		if (t->state == STATE_REPLY && t->ipc.chan && t->ipc.chan->owner == asking)
+			return true;
+	}
+	return false;
+}
+
+static uint64_t mapped_bytes(const struct aspace *as)
+{
+	uint64_t n = 0;
+	if (as)
+		list_for_each(pos, &as->regions) {
+			const struct vm_region *r = list_entry(pos, struct vm_region, link);
+			n += r->end - r->start;
+		}
+	return n;
+}
+
+/* CPU time: its ended threads' and its live threads' (sched.c counts up
+ * to the last switch; the caller has been running since). */
+static uint64_t cpu_ns(const struct process *p)
+{
+	struct cpu *c = this_cpu();
+	irqflags_t f = irq_save();
+	uint64_t tsc = p->cpu_tsc;
+	list_for_each(pos, &p->threads) {
+		const struct thread *t = list_entry(pos, struct thread, proc_link);
+		tsc += t->cpu_tsc + (t == c->current ? rdtsc() - c->run_since : 0);
+	}
+	irq_restore(f);
+	return tsc_to_ns(tsc);
+}
 
 static void info_fill(const struct process *p, struct _proc_info *info)
 {
+	bool zombie = p->state == PROC_ZOMBIE;
+	const struct session *s = p->session;
+	const struct sig_proc *sp = p->sig;
 	*info = (struct _proc_info){
 		.pid = p->pid,
 		.ppid = p->parent ? p->parent->pid : 0,
 		.uid = p->uid,
 		.gid = p->gid,
-		.state = p->state == PROC_ZOMBIE ? _NTO_PROCINFO_ZOMBIE : _NTO_PROCINFO_RUNNING,
+		.state = zombie ? _NTO_PROCINFO_ZOMBIE : _NTO_PROCINFO_RUNNING,
 		.nthreads = p->nthreads,
 		.user_pages = p->as ? p->as->nr_pages : 0,
-		.exit_status = p->state == PROC_ZOMBIE ? p->exit_status : 0,
+		.exit_status = zombie ? p->exit_status : 0,
+		.flags = (!zombie && sp && sp->stopped ? _NTO_PROCINFO_FL_STOPPED : 0) |
+			 (!zombie && runnable(p) ? _NTO_PROCINFO_FL_RUNNABLE : 0),
+		.pgid = p->pgid,
+		.sid = s ? s->sid : 0,
+		.ruid = p->ruid, .suid = p->suid, .rgid = p->rgid, .sgid = p->sgid,
+		.tpgid = s && s->ctty ? s->fg_pgrp : 0,
+		.ctty = s ? s->ctty : 0,
+		.cpu_ns = cpu_ns(p),
+		.vm_bytes = mapped_bytes(p->as),
 	};
+	for (int signo = 1; sp && signo <= SIG_MAX; signo++) {
+		uint64_t h = sp->act[signo - 1].handler;
+		if (h == SIG_IGN)
+			info->sig_ignored |= SIG_BIT(signo);
+		else if (h != SIG_DFL)
+			info->sig_caught |= SIG_BIT(signo);
+	}
 	strlcpy_k(info->name, p->name, sizeof(info->name));
 }
 

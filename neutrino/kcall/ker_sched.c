@@ -42,18 +42,8 @@ long ker_sched_get(pid_t pid, int tid, uaddr_t param)
 	return t->policy;
 }
 
-long ker_sched_set(pid_t pid, int tid, int policy, uaddr_t param)
+void sched_param_apply(struct thread *t, int policy, int prio)
 {
-	struct thread *t = target(pid, tid);
-	if (!t)
-		return -ESRCH;
-	int prio;
-	if (copy_from_user(&prio, param, sizeof(prio)))
-		return -EFAULT;
-	policy = sched_policy_from_user(policy);
-	int e = sched_check_param(t->proc, policy, prio);
-	if (e)
-		return e;
 	irqflags_t f = irq_save();
 	/* A server that sets its own priority stops inheriting from the clients
 	 * whose messages it holds, until MsgCurrent (QNX: receive sets the
@@ -67,6 +57,21 @@ long ker_sched_set(pid_t pid, int tid, int policy, uaddr_t param)
 	}
 	sched_set_param(t, (uint8_t)prio, (uint8_t)policy);
 	irq_restore(f);
+}
+
+long ker_sched_set(pid_t pid, int tid, int policy, uaddr_t param)
+{
+	struct thread *t = target(pid, tid);
+	if (!t)
+		return -ESRCH;
+	int prio;
+	if (copy_from_user(&prio, param, sizeof(prio)))
+		return -EFAULT;
+	policy = sched_policy_from_user(policy);
+	int e = sched_check_param(t->proc, policy, prio);
+	if (e)
+		return e;
+	sched_param_apply(t, policy, prio);
 	return 0;
 }
 

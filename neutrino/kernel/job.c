@@ -79,6 +79,19 @@ bool job_pgrp_exists(pid_t pgid, const struct session *s)
 	return false;
 }
 
+bool job_pgrp_orphaned(pid_t pgid, const struct session *s)
+{
+	pid_t pos = 0;
+	for (struct process *p; (p = scan_next(&pos));) {
+		if (p->state != PROC_ALIVE || p->pgid != pgid || p->session != s)
+			continue;
+		struct process *q = p->parent;
+		if (q && q->state == PROC_ALIVE && q->pgid != pgid && q->session == s)
+			return false;
+	}
+	return true;
+}
+
 int job_signal_pgrp(pid_t pgid, int signo)
 {
 	int r = -ESRCH;

@@ -155,7 +155,7 @@ static void unmap_pages(struct aspace *as, uaddr_t start, uaddr_t end)
 	bool active = as_active(as);
 	for (uaddr_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t *pte = mmu_pte(as->pml4, va, false);
-		if (pte && (*pte & PTE_P)) {
+		if (pte && (*pte & (PTE_P | PTE_KEPT))) {
 			if (!(*pte & PTE_SHARED)) {
 				pmm_free_page(*pte & PTE_ADDR);
 				as->nr_pages--;
@@ -223,20 +223,18 @@ int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot)
 		if (r->start < start || r->end > end)
 			continue;
 		r->prot = prot | (r->prot & VM_SHARED);
+		bool none = !(prot & (VM_READ | VM_WRITE | VM_EXEC));
 		for (uaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
 			uint64_t *pte = mmu_pte(as->pml4, va, false);
-			if (pte && (*pte & PTE_P)) {
-				uint64_t keep = *pte & (PTE_ADDR | PTE_SHARED);
-				*pte = (prot & (VM_READ | VM_WRITE | VM_EXEC)) ? pte_remap(*pte, r->prot)
-										: keep; /* not present */
-				if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)) && !(keep & PTE_SHARED)) {
-					pmm_free_page(keep & PTE_ADDR);
-					as->nr_pages--;
-					*pte = 0;
-				}
-				if (active)
-					invlpg(va);
-			}
+			if (!pte || !(*pte & (PTE_P | PTE_KEPT)))
+				continue;
+			/* PROT_NONE keeps the frame behind a not-present PTE: the
+			 * contents come back when access is allowed again */
+			*pte = none ? (*pte & (PTE_ADDR | PTE_SHARED)) | PTE_KEPT : pte_remap(*pte, r->prot);
+			if (active)
+				invlpg(va);
+			if (((va >> PAGE_SHIFT) & 255) == 255)
+				preempt_point();
 		}
 	}
 	return 0;
@@ -271,7 +269,9 @@ static int populate(struct aspace *as, struct vm_region *r, uaddr_t va, uint64_t
 	uint64_t *pte = mmu_pte(as->pml4, va, true);
 	if (!pte)
 		return -ENOMEM;
-	if (!(*pte & PTE_P)) {
+	if (*pte & PTE_KEPT) {
+		*pte = pte_remap(*pte, r->prot); /* a kept page (loader write to PROT_NONE) */
+	} else if (!(*pte & PTE_P)) {
 		paddr_t pg = pmm_alloc_page();
 		if (!pg)
 			return -ENOMEM;
@@ -293,10 +293,11 @@ static int populate(struct aspace *as, struct vm_region *r, uaddr_t va, uint64_t
 int vm_fault(struct aspace *as, uaddr_t addr, bool write, bool exec)
 {
 	struct vm_region *r = vm_find(as, addr);
-	if (!r || !(r->prot & (VM_READ | VM_WRITE | VM_EXEC)))
+	if (!r)
 		return -EFAULT;
-	if ((write && !(r->prot & VM_WRITE)) || (exec && !(r->prot & VM_EXEC)))
-		return -EFAULT;
+	if (!(r->prot & (VM_READ | VM_WRITE | VM_EXEC)) || (write && !(r->prot & VM_WRITE)) ||
+	    (exec && !(r->prot & VM_EXEC)))
+		return -EACCES; /* mapped, but not for this access */
 	return populate(as, r, PAGE_ALIGN_DOWN(addr), NULL, write) ? -EFAULT : 0;
 }
 

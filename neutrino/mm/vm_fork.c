@@ -43,7 +43,7 @@ static int share_page(struct aspace *dst, struct aspace *src, const struct vm_re
 	uint64_t *spte = mmu_pte(src->pml4, va, fill);
 	if (!spte)
 		return fill ? -ENOMEM : 0;
-	if (!(*spte & PTE_P)) {
+	if (!(*spte & (PTE_P | PTE_KEPT))) {
 		if (!fill)
 			return 0;
 		if (vm_fault(src, va, false, false) || !(*spte & PTE_P))

@@ -28,6 +28,7 @@ void sched_init(void)
 	struct cpu *c = this_cpu();
 	c->idle = thread_create_idle();
 	c->current = c->idle;
+	c->run_since = c->counted_since = rdtsc();
 }
 
 /*
@@ -118,6 +119,9 @@ static __attribute__((always_inline)) inline void switch_to(struct cpu *c, struc
 	if (next == prev)
 		return;
 	c->nr_switches++;
+	uint64_t now = rdtsc(); /* CPU time: prev ran since run_since */
+	prev->cpu_tsc += now - c->run_since;
+	c->run_since = now;
 	if (!(prev->flags & TF_KTHREAD) && prev->state != STATE_DEAD)
 		fpu_save(prev->fpu);
 	if (!(next->flags & TF_KTHREAD)) {

@@ -162,6 +162,12 @@ void thread_exit(long status)
 	CALL_HOOK(signal_thread_exit, t);
 	if (t->kstack_user && p->as)
 		vm_unmap(p->as, t->kstack_user, t->kstack_user_size);
+	irqflags_t f = irq_save();
+	uint64_t now = rdtsc(); /* its CPU time so far goes to the process */
+	t->cpu_tsc += now - this_cpu()->run_since;
+	this_cpu()->run_since = now;
+	p->cpu_tsc += t->cpu_tsc;
+	irq_restore(f);
 	list_del(&t->proc_link);
 	if (--p->nthreads == 0)
 		process_last_thread_gone(p);

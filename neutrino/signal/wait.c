@@ -20,7 +20,9 @@ void signal_info_fill(struct linux_siginfo *si, const struct sigq *q)
 	si->si_code = q->code;
 	if (q->code > 0 && q->code != SI_KERNEL && q->signo != SIGCHLD) {
 		si->fault.addr = q->value;
-	} else if (q->code == SI_TIMER) {
+	} else if (q->code == SI_TIMER) { /* pid, uid carry the timer id and overrun */
+		si->timer.tid = q->pid;
+		si->timer.overrun = (int32_t)q->uid;
 		si->timer.value = q->value;
 	} else {
 		si->kill.pid = q->pid;

@@ -204,6 +204,10 @@ static long connect_entry(struct fd_connect *rq, const struct _io_connect_entry 
 				       (rq->flags & CR_CLOEXEC) ? _NTO_COF_CLOEXEC : 0);
 	if (coid < 0)
 		return coid; /* ESRCH: the server is gone (next entry); EMFILE... end */
+	if ((rq->flags & CR_FD) && coid >= fd_limit()) {
+		ker_connect_detach((int)coid);
+		return -EMFILE; /* RLIMIT_NOFILE */
+	}
 	long r = connect_send(rq, (int)coid, e->handle, rest);
 	if (!is_err(r) && ((uint32_t)r & _IO_CONNECT_RET_FLAG)) {
 		uint32_t st = (uint32_t)r;

@@ -32,7 +32,10 @@ long sys_getdents64(const uint64_t *a, struct trapframe *tf)
 	if (fi && (fi->flags & FDI_NOTDIR))
 		return -ENOTDIR;
 	struct _io_read m = { .type = _IO_READ, .nbytes = (int32_t)len, .xtype = _IO_XTYPE_NONE };
-	return fd_send(fd, &m, sizeof(m), (void *)a[1], len);
+	long r = fd_send(fd, &m, sizeof(m), (void *)a[1], len);
+	if (r > 0)
+		fdi_moved(fd, _IO_READ, r); /* FDI_DIR: its offset is lost to recovery */
+	return r;
 }
 
 #define OP_KEEP_DIRFLAG 0x1 /* keep the trailing-'/' eflag */

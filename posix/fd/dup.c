@@ -9,10 +9,18 @@
 
 #include "fdpriv.h"
 
-/* Duplicates oldfd at the lowest free fd >= base (exactly base if exact). */
+/* Duplicates oldfd at the lowest free fd >= base (exactly base if exact).
+ * An oldfd whose server died is recovered first (recover.c). */
 static long dup_at(int oldfd, int base, bool exact, bool cloexec)
 {
 	struct connection *c = fd_conn(oldfd);
+	if (c && !c->chan) {
+		uint64_t deadline = 0;
+		long e = fd_recover(oldfd, c, -EBADF, true, &deadline);
+		if (e < 0)
+			return e;
+		c = fd_conn(oldfd);
+	}
 	if (!c || !c->chan)
 		return -EBADF;
 	int scoid = c->scoid->id;
@@ -20,6 +28,10 @@ static long dup_at(int oldfd, int base, bool exact, bool cloexec)
 				      cloexec ? _NTO_COF_CLOEXEC : 0);
 	if (nfd < 0)
 		return nfd == -ESRCH ? -EBADF : nfd;
+	if (nfd >= fd_limit()) {
+		ker_connect_detach((int)nfd);
+		return -EMFILE;
+	}
 	if (exact && nfd != base) {
 		ker_connect_detach((int)nfd);
 		return -EBUSY; /* another thread took it meanwhile */
@@ -44,7 +56,7 @@ static long dup_onto(int oldfd, int newfd, bool cloexec)
 {
 	if (!fd_conn(oldfd))
 		return -EBADF;
-	if (!fd_in_range(newfd))
+	if (!fd_in_range(newfd) || newfd >= fd_limit())
 		return -EBADF;
 	if (fd_conn(newfd))
 		fd_close_conn(newfd);
@@ -79,7 +91,7 @@ long sys_fcntl(const uint64_t *a, struct trapframe *tf)
 	switch (cmd) {
 	case L_F_DUPFD:
 	case L_F_DUPFD_CLOEXEC:
-		if ((int)arg < 0 || (int64_t)(int)arg >= COID_FD_MAX)
+		if ((int)arg < 0 || (int64_t)(int)arg >= fd_limit())
 			return -EINVAL;
 		return dup_at(fd, (int)arg, false, cmd == L_F_DUPFD_CLOEXEC);
 	case L_F_GETFD: {

@@ -19,8 +19,25 @@
 
 /* ---- per-process state (state.c) ---- */
 
-#define FDI_DIR 0x01    /* known to be a directory */
-#define FDI_NOTDIR 0x02 /* known not to be one */
+#define FDI_DIR 0x01     /* known to be a directory */
+#define FDI_NOTDIR 0x02  /* known not to be one */
+#define FDI_RECOVER 0x04 /* opened by path: reopened when its server dies (recover.c) */
+#define FDI_PIPE 0x08    /* a pipe end: never reopened; its server's death is EPIPE/EBADF */
+
+#define OCB_POS_END 0x01  /* the offset is the end of the file (after an O_APPEND write) */
+#define OCB_POS_LOST 0x02 /* the offset is not known (a directory's is the server's) */
+
+/*
+ * posix's view of the server's OCB behind an fd (fdocb.c), shared like the
+ * OCB by the fds of every process that share it (dup, fork, spawn): what a
+ * reopen needs to put back after a server restart (recover.c).
+ */
+struct fd_ocb {
+	uint32_t refs;   /* atomic */
+	uint32_t oflags; /* Linux open flags to reopen with (F_SETFL applied) */
+	uint64_t pos;    /* the offset as reads, writes and lseeks moved it */
+	uint8_t flags;   /* OCB_* */
+};
 
 /* What posix remembers about one fd, valid while conn is still the fd's
  * connection (a native ConnectDetach/ConnectAttach may have replaced it). */
@@ -28,6 +45,7 @@ struct fd_info {
 	char *path;                     /* absolute path it was opened by; NULL: unknown */
 	const struct connection *conn;
 	uint8_t flags;                  /* FDI_* */
+	struct fd_ocb *ocb;             /* NULL: unknown (no recovery) */
 };
 
 #define POLL_CHANS 4
@@ -46,6 +64,7 @@ struct posix_proc {
 	uint32_t nfdi;                     /* [k] */
 	struct poll_chan poll[POLL_CHANS]; /* [k] */
 	uint32_t poll_serial;              /* [k] */
+	int32_t recovering;                /* [k] tid of the thread reopening an fd; 0 none */
 };
 
 /* The current process's state, allocated on first use; NULL when out of memory. */
@@ -57,12 +76,29 @@ void fdi_clear(int fd);
 /* The record of fd if it still describes fd's connection, else NULL. */
 struct fd_info *fdi_get(int fd);
 void fdi_copy(int newfd, int oldfd);
+/* fdocb.c: a new view for fd opened with Linux oflags (its path known:
+ * FDI_RECOVER), shared and dropped with the fd's record. */
+void fdi_opened(int fd, uint32_t oflags);
+struct fd_ocb *fd_ocb_new(uint32_t oflags, uint64_t pos, uint8_t flags);
+void fd_ocb_get(struct fd_ocb *o);
+void fd_ocb_put(struct fd_ocb *o);
+/* Offset tracking: fd's own offset moved by n bytes of a read or write
+ * (type _IO_READ/_IO_WRITE), or was set to pos (lseek). */
+void fdi_moved(int fd, uint16_t type, long n);
+void fdi_seeked(int fd, uint64_t pos);
 /* fork/spawn: copies parent's cwd, umask and fd records. 0 or -ENOMEM. */
 int posix_proc_inherit(struct process *parent);
 
 /* ---- fds (fdutil.c) ---- */
 
 static inline bool fd_in_range(int64_t fd) { return fd >= 0 && fd < COID_FD_MAX; }
+/* New fds must lie below this: RLIMIT_NOFILE's soft limit (p->rlim[7],
+ * posix/proc/rlimit.c), at most the fd space. */
+static inline int64_t fd_limit(void)
+{
+	uint64_t l = cur_thread()->proc->rlim[7].cur;
+	return l < COID_FD_MAX ? (int64_t)l : COID_FD_MAX;
+}
 /* The live-or-stale connection of fd in the current process, or NULL. */
 struct connection *fd_conn(int64_t fd);
 /*
@@ -70,18 +106,46 @@ struct connection *fd_conn(int64_t fd);
  * interruptible by signals (read, write, ioctl: the "slow" calls, which a
  * server may hold). fd_send and fd_kmsg_quiet are for the operations that
  * Linux never interrupts: signals other than SIGKILL and SIGSTOP stay
- * pending until the send is over.
+ * pending until the send is over. fd_sendv and fd_send recover an fd whose
+ * server died (recover.c: reopen, then the same message again); fd_send_raw
+ * does not (close, dup).
  */
 long fd_sendv(int64_t fd, const struct ipc_iov *s, unsigned sn, const struct ipc_iov *r, unsigned rn);
 long fd_kmsg_quiet(int coid, const struct ipc_iov *s, unsigned sn, const struct ipc_iov *r,
 		   unsigned rn);
+/* fd_sendv's and fd_send's common body (recover.c); quiet: as fd_send. */
+long fd_send_recover(int64_t fd, bool quiet, const struct ipc_iov *s, unsigned sn,
+		     const struct ipc_iov *r, unsigned rn);
 static inline long fd_send(int64_t fd, const void *s, size_t sl, void *r, size_t rl)
+{
+	struct ipc_iov sv = { (uaddr_t)s, sl }, rv = { (uaddr_t)r, rl };
+	return fd_send_recover(fd, true, &sv, 1, &rv, r ? 1 : 0);
+}
+static inline long fd_send_raw(int64_t fd, const void *s, size_t sl, void *r, size_t rl)
 {
 	struct ipc_iov sv = { (uaddr_t)s, sl }, rv = { (uaddr_t)r, rl };
 	if (!fd_in_range(fd))
 		return -EBADF;
 	return fd_kmsg_quiet((int)fd, &sv, 1, &rv, r ? 1 : 0);
 }
+/*
+ * The server of fd's connection c died (a send on it failed with err,
+ * -ESRCH or -EBADF): if fd was opened by path and can recover, waits (at
+ * most until *deadline, set on first use, 2 s on; interruptible by signals
+ * unless quiet) for the path to be served again and reopens it at the same
+ * fd number with the same flags, offset and close-on-exec. 0: send again;
+ * else the error to report (err, or -EINTR). See recover.c.
+ */
+long fd_recover(int fd, struct connection *c, long err, bool quiet, uint64_t *deadline);
+/*
+ * In a forked child: the parent's fd is stale (the kernel does not copy
+ * such connections) and recoverable: reopens its path once, without
+ * waiting, at the same fd number (a new OCB, the parent's offset), so
+ * that the number is not taken by the child's next open. 0 or -errno.
+ */
+int fd_recover_inherited(struct process *parent, int fd);
+/* Whether fd is a pipe end whose server died (a write reports EPIPE). */
+bool fd_pipe_gone(int fd);
 /* _IO_CLOSE on fd, then the connection goes (the close of close(2)). */
 int fd_close_conn(int fd);
 /* _IO_DUP on newfd naming (pid, coid, scoid) of the original connection. */

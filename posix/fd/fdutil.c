@@ -1,7 +1,7 @@
 /*
  * The fd primitives the syscalls share: lookup of an fd's connection,
- * sends on it (interruptible or not by signals), _IO_CLOSE, _IO_DUP, and the open flags (F_GETFL/F_SETFL as
- * DCMD_ALL_GETFLAGS/SETFLAGS devctls).
+ * sends on it (interruptible or not by signals), _IO_CLOSE, _IO_DUP, and
+ * the open flags (F_GETFL/F_SETFL as DCMD_ALL_GETFLAGS/SETFLAGS devctls).
  */
 #include <kcall/kcall_gen.h>
 #include <signal/signal.h>
@@ -28,9 +28,7 @@ long fd_kmsg_quiet(int coid, const struct ipc_iov *s, unsigned sn, const struct 
 
 long fd_sendv(int64_t fd, const struct ipc_iov *s, unsigned sn, const struct ipc_iov *r, unsigned rn)
 {
-	if (!fd_in_range(fd))
-		return -EBADF;
-	return kmsg_sendv((int)fd, s, sn, r, rn);
+	return fd_send_recover(fd, false, s, sn, r, rn);
 }
 
 int fd_close_conn(int fd)
@@ -41,7 +39,7 @@ int fd_close_conn(int fd)
 	if (c->chan) {
 		struct _io_close m = { .type = _IO_CLOSE };
 		/* the connection goes whatever the server says (close(2) semantics) */
-		(void)fd_send(fd, &m, sizeof(m), NULL, 0);
+		(void)fd_send_raw(fd, &m, sizeof(m), NULL, 0);
 	}
 	fdi_clear(fd);
 	/* re-checked: another thread may have closed it while we were blocked */
@@ -56,7 +54,7 @@ long fd_send_dup(int newfd, pid_t pid, int coid, int scoid)
 		.type = _IO_DUP,
 		.info = { .pid = pid, .coid = coid, .scoid = scoid },
 	};
-	return fd_send(newfd, &m, sizeof(m), NULL, 0);
+	return fd_send_raw(newfd, &m, sizeof(m), NULL, 0);
 }
 
 long fd_getfl(int fd)
@@ -82,5 +80,12 @@ long fd_setfl(int fd, int flags)
 	} m = { { .type = _IO_DEVCTL, .dcmd = DCMD_ALL_SETFLAGS, .nbytes = 4 }, flags };
 	struct _io_devctl_reply rep;
 	long r = fd_send(fd, &m, sizeof(m), &rep, sizeof(rep));
-	return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	/* a reopen after a server restart asks for the flags as they are now */
+	struct fd_info *fi = fdi_get(fd);
+	uint32_t settable = L_O_APPEND | L_O_NONBLOCK | L_O_ASYNC | L_O_DIRECT | L_O_NOATIME;
+	if (fi && fi->ocb)
+		fi->ocb->oflags = (fi->ocb->oflags & ~settable) | ((uint32_t)flags & settable);
+	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * fds across process events (fd.h): fork/spawn (fd_fork_child: _IO_DUP on
- * every inherited connection), exec (fd_exec_cloexec) and exit
+ * every inherited connection, a reopen of the recoverable fds the kernel
+ * did not copy because their server died), exec (fd_exec_cloexec) and exit
  * (fd_exit_all: a real _IO_CLOSE for every fd, each bounded by a timeout).
  * Called by posix/proc/ in the process concerned.
  */
@@ -43,6 +44,13 @@ int fd_fork_child(void)
 			if (fd_conn(fd) == c)
 				ker_connect_detach((int)fd);
 		}
+	}
+	/* the parent's fds whose server died and came back (recover.c) */
+	struct ipc_proc *pip = parent ? parent->ipc : NULL;
+	for (uint32_t i = 0; pip && i < pip->nfds; i++) {
+		struct connection *pc = pip->fds[i];
+		if (pc && !pc->chan && !fd_conn(i))
+			(void)fd_recover_inherited(parent, (int)i);
 	}
 	return r;
 }

@@ -68,6 +68,7 @@
 #define L_S_IFCHR 0020000
 #define L_S_IFIFO 0010000
 #define L_S_ISDIR(m) (((m) & L_S_IFMT) == L_S_IFDIR)
+#define L_S_ISREG(m) (((m) & L_S_IFMT) == L_S_IFREG)
 
 /* fcntl() */
 #define L_F_DUPFD 0

@@ -28,6 +28,7 @@ static long open_run(struct fd_connect *rq, uint32_t oflags, uint32_t mode)
 	if (fd < 0)
 		return fd;
 	fdi_set((int)fd, rq->path);
+	fdi_opened((int)fd, oflags);
 	if ((oflags & L_O_DIRECTORY) || (rq->eflag & _IO_CONNECT_EFLAG_DIR)) {
 		/* servers need not check: a directory was asked for */
 		struct _io_stat st;

@@ -5,6 +5,8 @@
  * data moves straight between the user's buffers and the server. fds 1 and
  * 2 write to the kernel console while they are not open (io_console.c).
  * A write failing with EPIPE also raises SIGPIPE in the writing thread.
+ * posix follows each fd's offset (fdi_moved, fdi_seeked) so that recover.c
+ * can put it back after a server restart.
  */
 #include <kernel/event.h>
 #include <kernel/signal.h>
@@ -32,13 +34,19 @@ static long rw_send(int64_t fd, uint16_t type, struct ipc_iov *v, unsigned n, si
 		v[--first] = (struct ipc_iov){ (uaddr_t)&xo, sizeof(xo) };
 	}
 	v[--first] = (struct ipc_iov){ (uaddr_t)&hdr, sizeof(hdr) };
+	long r;
 	if (type == _IO_WRITE) {
-		long r = fd_sendv(fd, v + first, n - first, NULL, 0);
+		r = fd_sendv(fd, v + first, n - first, NULL, 0);
+		if ((r == -EBADF || r == -ESRCH) && fd_pipe_gone((int)fd))
+			r = -EPIPE; /* the pipe died with its server: nobody reads */
 		if (r == -EPIPE) /* no reader left: the writer gets SIGPIPE too */
 			signal_post(cur_thread()->proc, cur_thread(), SIGPIPE, 0, 0);
-		return r;
+	} else {
+		r = fd_sendv(fd, v + first, HDR_PARTS - first, v + HDR_PARTS, n - HDR_PARTS);
 	}
-	return fd_sendv(fd, v + first, HDR_PARTS - first, v + HDR_PARTS, n - HDR_PARTS);
+	if (r > 0 && off < 0)
+		fdi_moved((int)fd, type, r);
+	return r;
 }
 
 /* buf is a user buffer unless kbuf (kernel callers). */
@@ -183,5 +191,6 @@ long sys_lseek(const uint64_t *a, struct trapframe *tf)
 		return r;
 	if ((int64_t)pos < 0)
 		return -EOVERFLOW;
+	fdi_seeked((int)a[0], pos);
 	return (long)pos;
 }

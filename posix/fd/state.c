@@ -1,6 +1,7 @@
 /*
  * The per-process POSIX state of posix/fd/ (struct process.posix): cwd,
- * umask, the path each fd was opened by, and the poll channels. Allocated
+ * umask, what posix knows of each fd (the path it was opened by, its view
+ * of the fd's OCB: fdocb.c), and the poll channels. Allocated
  * on first use, copied by fd_fork_child, freed by posix_process_exit (the
  * process teardown hook, called by kernel/process.c).
  */
@@ -65,6 +66,8 @@ void fdi_clear(int fd)
 	if (!pp || fd < 0 || (uint32_t)fd >= pp->nfdi)
 		return;
 	kfree(pp->fdi[fd].path);
+	if (pp->fdi[fd].ocb)
+		fd_ocb_put(pp->fdi[fd].ocb);
 	pp->fdi[fd] = (struct fd_info){ 0 };
 }
 
@@ -97,14 +100,20 @@ void fdi_copy(int newfd, int oldfd)
 		return;
 	}
 	uint8_t flags = old->flags;
+	struct fd_ocb *ocb = old->ocb;
 	char *path = old->path ? str_dup(old->path) : NULL;
+	if (ocb)
+		fd_ocb_get(ocb); /* the table may move in fdi_set */
 	fdi_set(newfd, NULL);
 	struct fd_info *fi = fdi_get(newfd);
 	if (fi) {
 		fi->path = path;
 		fi->flags = flags;
+		fi->ocb = ocb;
 	} else {
 		kfree(path);
+		if (ocb)
+			fd_ocb_put(ocb);
 	}
 }
 
@@ -132,8 +141,12 @@ int posix_proc_inherit(struct process *parent)
 			continue;
 		fdi_set((int)fd, fi->path);
 		struct fd_info *mine = fdi_get((int)fd);
-		if (mine)
+		if (mine) {
 			mine->flags = fi->flags;
+			mine->ocb = fi->ocb; /* the child shares the parent's OCB */
+			if (mine->ocb)
+				fd_ocb_get(mine->ocb);
+		}
 	}
 	return 0;
 }
@@ -143,8 +156,11 @@ void posix_process_exit(struct process *p)
 	struct posix_proc *pp = p->posix;
 	if (!pp)
 		return;
-	for (uint32_t i = 0; i < pp->nfdi; i++)
+	for (uint32_t i = 0; i < pp->nfdi; i++) {
 		kfree(pp->fdi[i].path);
+		if (pp->fdi[i].ocb)
+			fd_ocb_put(pp->fdi[i].ocb);
+	}
 	kfree(pp->fdi);
 	kfree(pp->cwd);
 	kfree(pp);

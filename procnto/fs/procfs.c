@@ -1,12 +1,13 @@
 /*
  * /proc (fs/procfs.h), from the kernel's ProcInfo and the pathname space:
- *   /proc            pids, "self", "mounts", and names attached below /proc
- *   /proc/<pid>      a directory owned by the process: "status"
- *   /proc/<pid>/status  Linux-style "Key:\tvalue" lines (Name, State, Pid,
- *                    PPid, Uid, Gid, Threads, VmRSS)
+ *   /proc            pids, "self", "mounts", the system files, and names
+ *                    attached below /proc
+ *   /proc/<pid>      a directory owned by the process: "status", "stat"
+ *                    (Linux's formats, fs/proctext.c), "fd" (fs/procfd.c)
  *   /proc/self       a symlink to the client's own /proc/<pid>
  *   /proc/mounts     one line per attached server name, Linux's format:
  *                    "<server> <path> resmgr <options> 0 0"
+ *   /proc/meminfo, uptime, loadavg, stat, cpuinfo   (fs/proctext.c)
  * Files are text made at open (a snapshot); everything is read-only.
  */
 #include "fs/procfs.h"
@@ -22,48 +23,19 @@
 #include <sys/stat.h>
 
 #include "fs/node.h"
+#include "fs/procfd.h"
+#include "fs/proctext.h"
 #include "pathmgr/names.h"
 #include "pathmgr/pathmgr.h"
 
 #define INO_ROOT 1
 #define INO_MOUNTS 2
 #define INO_SELF 3
-#define INO_PID(pid, k) (((uint64_t)(pid) << 4) | (k)) /* k: 1 dir, 2 status */
+#define INO_SYSTEM(i) (4 + (uint64_t)(i)) /* proctext_system_names[i] */
+#define INO_PID(pid, k) (((uint64_t)(pid) << 4) | (k)) /* k: 1 dir, 2 status, 3 stat */
 
 static resmgr_connect_funcs_t proc_funcs;
 static int64_t start_time;
-
-/* A growing text buffer. */
-struct text {
-	char *buf;
-	size_t len, cap;
-	int err;
-};
-
-__attribute__((format(printf, 2, 3))) static void text_add(struct text *t, const char *fmt, ...)
-{
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		size_t room = t->cap - t->len;
-		int n = t->buf ? vsnprintf(t->buf + t->len, room, fmt, ap) : -1;
-		va_end(ap);
-		if (n >= 0 && (size_t)n < room) {
-			t->len += (size_t)n;
-			return;
-		}
-		size_t cap = t->cap ? t->cap * 2 : 512;
-		while (n >= 0 && cap < t->len + (size_t)n + 1)
-			cap *= 2;
-		char *b = realloc(t->buf, cap);
-		if (!b) {
-			t->err = ENOMEM;
-			return;
-		}
-		t->buf = b;
-		t->cap = cap;
-	}
-}
 
 static int root_list(struct pn_ocb *o, struct pn_dirlist *l)
 {
@@ -72,6 +44,9 @@ static int root_list(struct pn_ocb *o, struct pn_dirlist *l)
 		r = pn_dirlist_add(l, "self", 4, DT_LNK, INO_SELF);
 	if (!r)
 		r = pn_dirlist_add(l, "mounts", 6, DT_REG, INO_MOUNTS);
+	for (int i = 0; !r && proctext_system_names[i]; i++)
+		r = pn_dirlist_add(l, proctext_system_names[i], strlen(proctext_system_names[i]),
+				   DT_REG, INO_SYSTEM(i));
 	struct _proc_info pi;
 	for (int pid = 1; !r && (pid = ProcInfo_r(pid | _NTO_PROCINFO_NEXT, &pi)) > 0; pid++) {
 		char name[16];
@@ -83,7 +58,10 @@ static int root_list(struct pn_ocb *o, struct pn_dirlist *l)
 
 static int pid_list(struct pn_ocb *o, struct pn_dirlist *l)
 {
-	return pn_dirlist_add(l, "status", 6, DT_REG, INO_PID(o->pid, 2));
+	int r = pn_dirlist_add(l, "status", 6, DT_REG, INO_PID(o->pid, 2));
+	if (!r)
+		r = pn_dirlist_add(l, "fd", 2, DT_DIR, PROCFD_DIR_INO(o->pid));
+	return r ? r : pn_dirlist_add(l, "stat", 4, DT_REG, INO_PID(o->pid, 3));
 }
 
 static void mounts_text(struct text *t)
@@ -107,17 +85,6 @@ static void mounts_text(struct text *t)
 			 (n->flags & PATHMGR_FLAG_AFTER) ? ",after" : "",
 			 (n->flags & PATHMGR_FLAG_OPAQUE) ? ",opaque" : "");
 	}
-}
-
-static void status_text(struct text *t, const struct _proc_info *pi)
-{
-	text_add(t, "Name:\t%s\n", pi->name);
-	text_add(t, "State:\t%s\n", pi->state == _NTO_PROCINFO_ZOMBIE ? "Z (zombie)" : "R (running)");
-	text_add(t, "Pid:\t%d\nPPid:\t%d\n", (int)pi->pid, (int)pi->ppid);
-	text_add(t, "Uid:\t%u\t%u\t%u\t%u\n", pi->uid, pi->uid, pi->uid, pi->uid);
-	text_add(t, "Gid:\t%u\t%u\t%u\t%u\n", pi->gid, pi->gid, pi->gid, pi->gid);
-	text_add(t, "Threads:\t%u\n", pi->nthreads);
-	text_add(t, "VmRSS:\t%llu kB\n", (unsigned long long)pi->user_pages * 4);
 }
 
 static int open_text(resmgr_context_t *ctp, io_open_t *msg, struct text *t, uint32_t uid,
@@ -206,21 +173,37 @@ static int proc_connect(resmgr_context_t *ctp, io_open_t *msg, RESMGR_HANDLE_T *
 		mounts_text(&t);
 		return open_text(ctp, msg, &t, 0, 0, INO_MOUNTS);
 	}
+	for (int i = 0; proctext_system_names[i]; i++) {
+		if (strcmp(path, proctext_system_names[i]) != 0 || *rest)
+			continue;
+		if (!opening)
+			return subtype == _IO_CONNECT_READLINK ? EINVAL : EROFS;
+		struct text t = {0};
+		int r = proctext_system(&t, path);
+		if (r) {
+			free(t.buf);
+			return r;
+		}
+		return open_text(ctp, msg, &t, 0, 0, INO_SYSTEM(i));
+	}
 	char *end;
 	long pid = strtol(path, &end, 10);
 	struct _proc_info pi;
 	if (*end || path[0] < '1' || path[0] > '9' || pid >= 0x40000000 ||
 	    ProcInfo_r((pid_t)pid, &pi) <= 0)
 		return ENOENT;
+	if (strncmp(rest, "fd", 2) == 0 && (!rest[2] || rest[2] == '/'))
+		return procfd_connect(ctp, msg, &pi, rest + 2);
 	if (!opening)
 		return subtype == _IO_CONNECT_READLINK ? EINVAL : EROFS;
 	if (!*rest)
 		return open_dir(ctp, msg, path, pid_list, (int32_t)pid, pi.uid, pi.gid,
 				INO_PID(pid, 1));
-	if (strcmp(rest, "status") == 0) {
+	if (strcmp(rest, "status") == 0 || strcmp(rest, "stat") == 0) {
 		struct text t = {0};
-		status_text(&t, &pi);
-		return open_text(ctp, msg, &t, pi.uid, pi.gid, INO_PID(pid, 2));
+		bool status = rest[4] == 'u';
+		(status ? proctext_status : proctext_stat)(&t, &pi);
+		return open_text(ctp, msg, &t, pi.uid, pi.gid, INO_PID(pid, status ? 2 : 3));
 	}
 	return ENOENT;
 }
@@ -228,6 +211,7 @@ static int proc_connect(resmgr_context_t *ctp, io_open_t *msg, RESMGR_HANDLE_T *
 int procfs_init(dispatch_t *dpp)
 {
 	start_time = pn_now();
+	cpuinfo_init();
 	iofunc_func_init(_RESMGR_CONNECT_NFUNCS, &proc_funcs, 0, NULL);
 	proc_funcs.open = proc_connect;
 	proc_funcs.unlink = proc_connect;

@@ -1,6 +1,7 @@
 /*
- * /proc (fs/procfs.c): one directory per process (/proc/<pid>/status),
- * /proc/self, /proc/mounts, and the names attached below /proc (boot).
+ * /proc (fs/procfs.c): one directory per process (/proc/<pid>/status and
+ * stat), /proc/self, /proc/mounts, the system files (meminfo, uptime,
+ * loadavg, stat, cpuinfo), and the names attached below /proc (boot).
  * main.c calls procfs_init() once at start-up.
  */
 #pragma once

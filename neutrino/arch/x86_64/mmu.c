@@ -90,7 +90,7 @@ static void free_level(paddr_t tp, int level)
 	uint64_t *t = table(tp);
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t e = t[i];
-		if (!(e & PTE_P))
+		if (!(e & PTE_P) && !(level == 1 && (e & PTE_KEPT)))
 			continue;
 		if (level == 1) {
 			if (!(e & PTE_SHARED))

@@ -1,7 +1,9 @@
 /*
  * The kernel console: COM1 (16550 at 0x3f8), polled, 115200 8N1.
- * Used by printk and, until the console driver exists, by user writes to fds
- * 1 and 2. Output only; the console driver will take the port over later.
+ * Used by printk and by writes of processes without fds 1 and 2. Output
+ * only: the console driver (drivers/serial) owns input and the FIFOs. The
+ * kernel leaves the FIFOs as it finds them: turning them on resets them and
+ * would drop what was typed before the driver starts.
  */
 #include <arch/cpu.h>
 #include <kernel/printk.h>
@@ -15,7 +17,6 @@ void serial_init(void)
 	outb(COM1 + 0, 0x01); /* divisor 1: 115200 */
 	outb(COM1 + 1, 0x00);
 	outb(COM1 + 3, 0x03); /* 8N1 */
-	outb(COM1 + 2, 0xC7); /* FIFO on, cleared */
 	outb(COM1 + 4, 0x03); /* DTR, RTS */
 }
 

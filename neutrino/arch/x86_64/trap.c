@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/platform.h>
 #include <arch/trap.h>
+#include <kernel/errno.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
@@ -24,12 +25,13 @@ void trap_set_handler(unsigned vector, vector_handler_t h) { handlers[vector] = 
 /* Delivers a synchronous fault to a handler if the process has one (signal/). */
 bool signal_fault(struct thread *t, int signo, int code, uint64_t addr) __attribute__((weak));
 
-/* Linux si_code for a fault: SEGV_MAPERR 1 / SEGV_ACCERR 2, ILL_ILLOPN 2,
- * FPE_INTDIV 1, TRAP_BRKPT 1, BUS_ADRALN 1. */
-static int exc_si_code(unsigned v, uint64_t error, int sig)
+/* Linux si_code for a fault: SEGV_MAPERR 1 / SEGV_ACCERR 2 (the page is
+ * present, or vm_fault said -EACCES: mapped but not for this access),
+ * ILL_ILLOPN 2, FPE_INTDIV 1, TRAP_BRKPT 1, BUS_ADRALN 1. */
+static int exc_si_code(unsigned v, uint64_t error, int sig, int vm_err)
 {
 	if (sig == SIGSEGV)
-		return (v == 14 && (error & 1)) ? 2 : 1;
+		return (v == 14 && ((error & 1) || vm_err == -EACCES)) ? 2 : 1;
 	if (sig == SIGILL)
 		return 2;
 	return 1;
@@ -79,16 +81,17 @@ static void user_exception(struct trapframe *tf, unsigned v)
 {
 	struct thread *t = cur_thread();
 	uint64_t addr = v == 14 ? read_cr2() : tf->rip;
+	int vm_err = 0;
 	if (v == 14) {
 		irq_enable();
 		bool write = tf->error & 2, exec = tf->error & 16;
 		if (!(tf->error & 1) || write) {
-			if (vm_fault(t->proc->as, addr, write, exec) == 0)
+			if ((vm_err = vm_fault(t->proc->as, addr, write, exec)) == 0)
 				return;
 		}
 	}
 	int sig = exc_signal(v);
-	if (signal_fault && signal_fault(t, sig, exc_si_code(v, tf->error, sig), addr))
+	if (signal_fault && signal_fault(t, sig, exc_si_code(v, tf->error, sig, vm_err), addr))
 		return; /* a handler will run */
 	printk("neutrino: pid %d (%s) tid %d: %s (#%u) at address %lx, ip %lx: killed by %s\n",
 	       t->proc->pid, t->proc->name, t->tid, exc_names[v], v, addr, tf->rip,

@@ -13,6 +13,7 @@
  * attachments), join wake-up.
  */
 #pragma once
+#include <kernel/types.h>
 
 struct process;
 struct thread;

@@ -39,6 +39,9 @@ int job_setpgid(struct process *self, pid_t pid, pid_t pgid);
 long job_setsid(struct process *self);
 /* Whether a live process has group id pgid (in session s, or any if NULL). */
 bool job_pgrp_exists(pid_t pgid, const struct session *s);
+/* Whether group pgid of session s is orphaned (POSIX): no live member has
+ * a parent in another group of the same session. */
+bool job_pgrp_orphaned(pid_t pgid, const struct session *s);
 /* Sends signo to every live process of group pgid the caller may signal:
  * 0 if at least one got it, else -EPERM (some existed) or -ESRCH. */
 int job_signal_pgrp(pid_t pgid, int signo);

@@ -31,6 +31,8 @@ struct cpu {
 	                              oldest ready thread of its priority (sched.c) */
 	struct timerq tq;          /* [i] pending kernel timers */
 	uint64_t nr_switches;
+	uint64_t run_since;        /* [i] TSC when the current thread was switched in */
+	uint64_t counted_since;    /* [I] TSC from which threads' CPU time is counted */
 	uint64_t nr_irqs;
 };
 

@@ -69,6 +69,7 @@ struct process {
 	struct thread *vfork_waiter;  /* [s] parent thread waiting in fork (kernel/fork.c) */
 	bool vfork_hold;              /* [k] it waits until this process execs or ends */
 	int job_status;               /* [s] stop (0x7f | sig << 8) / continue (0xffff) not yet waited for; 0 = none */
+	uint64_t cpu_tsc;             /* [k] TSC ticks its ended threads ran (thread_exit) */
 };
 
 /* A new empty process (no threads) with a fresh address space, child of

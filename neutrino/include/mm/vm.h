@@ -65,7 +65,8 @@ int vm_unmap(struct aspace *as, uaddr_t start, size_t len);
 int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot);
 /* Drops the pages of a range (they read back as zero); regions stay. */
 int vm_discard(struct aspace *as, uaddr_t start, size_t len);
-/* Resolves a fault at addr (write/exec as flags). 0, or -EFAULT if the access is not allowed. */
+/* Resolves a fault at addr (write/exec as flags). 0; -EFAULT if nothing is mapped there
+ * (or out of memory); -EACCES if mapped but the access is not allowed. */
 int vm_fault(struct aspace *as, uaddr_t addr, bool write, bool exec);
 /* Copies into another address space (populating pages), for building a new
  * process's stack and loading its segments. */
@@ -82,6 +83,9 @@ long vm_map_phys_ro(struct aspace *as, paddr_t phys, size_t len);
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 #define PTE_SHARED (1ull << 9) /* software: page not owned by the region (boot image) */
+/* software, on a not-present PTE: the frame at PTE_ADDR is still the page's
+ * (kept while its region is PROT_NONE, made present again by mprotect) */
+#define PTE_KEPT (1ull << 10)
 
 void mmu_init(uint64_t max_phys);
 paddr_t mmu_new_pml4(void);

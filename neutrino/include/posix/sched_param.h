@@ -26,3 +26,8 @@ static inline int sched_policy_from_user(int policy)
 {
 	return policy == _NTO_SCHED_OTHER_QNX ? SCHED_OTHER : policy;
 }
+
+/* Gives t the (checked) policy and priority, as SchedSet does: a server
+ * setting its own priority stops inheriting from the clients it holds.
+ * Interrupts on or off (kcall/ker_sched.c). */
+void sched_param_apply(struct thread *t, int policy, int prio);

@@ -119,6 +119,9 @@ struct thread {
 
 	/* Join (ThreadJoin) */
 	struct waitq *join_wait;      /* [p] threads in ThreadJoin on this one (kmalloc'ed lazily) */
+
+	/* CPU time: TSC ticks it ran, up to its last switch out (sched.c) */
+	uint64_t cpu_tsc;             /* [s] */
 };
 
 static inline struct trapframe *thread_tf(struct thread *t)

@@ -58,6 +58,8 @@ struct _sys_meminfo {
 	uint64_t kmem_in_use; /* bytes of kernel objects allocated */
 	uint64_t n_processes;
 	uint64_t n_threads;
+	uint64_t cpu_busy_ns; /* CPU time since boot spent running threads */
+	uint64_t cpu_idle_ns; /* ... and idle */
 };
 
 /* ClockTime() clock ids: POSIX numbering (musl's CLOCK_REALTIME 0, CLOCK_MONOTONIC 1). */

@@ -31,19 +31,34 @@
 #define _NTO_PROCINFO_ZOMBIE 2  /* ended, status not collected yet */
 #define _NTO_PROCINFO_DEAD 3    /* ended (reaped or not): from the death record */
 
+/* _proc_info.flags */
+#define _NTO_PROCINFO_FL_STOPPED 0x1  /* RUNNING but stopped by a job-control signal */
+#define _NTO_PROCINFO_FL_RUNNABLE 0x2 /* a thread is running or ready to run */
+
 #define _NTO_PROCINFO_NAME_MAX 32
 
+/* Fields after end_time are 0 for DEAD records. */
 struct _proc_info {
 	int32_t pid;
 	int32_t ppid;          /* 0 for pid 1 and orphans of a gone pid 1 */
-	uint32_t uid, gid;
+	uint32_t uid, gid;     /* effective ids */
 	uint32_t state;        /* _NTO_PROCINFO_* */
 	uint32_t nthreads;     /* live threads */
 	uint64_t user_pages;   /* resident user pages (PAGE_SIZE 4096) */
 	int32_t exit_status;   /* Linux wait status, when ZOMBIE or DEAD */
-	uint32_t flags;        /* reserved, 0 */
+	uint32_t flags;        /* _NTO_PROCINFO_FL_* */
 	char name[_NTO_PROCINFO_NAME_MAX]; /* basename of the program, NUL-terminated */
 	uint64_t end_time;     /* DEAD: CLOCK_MONOTONIC ns when it ended; else 0 */
-	uint64_t reserved[3];
+	int32_t pgid, sid;     /* process group and session */
+	uint32_t ruid, suid;   /* real and saved user ids */
+	uint32_t rgid, sgid;   /* real and saved group ids */
+	int32_t tpgid;         /* foreground group of its session's terminal, 0: none */
+	uint32_t reserved0;
+	uint64_t ctty;         /* that terminal's identity (its driver's device number), 0: none */
+	uint64_t cpu_ns;       /* CPU time its threads used (user and kernel together) */
+	uint64_t vm_bytes;     /* user address space mapped */
+	uint64_t sig_ignored;  /* bit signo - 1: action SIG_IGN */
+	uint64_t sig_caught;   /* bit signo - 1: a handler */
+	uint64_t reserved[2];
 };
-_Static_assert(sizeof(struct _proc_info) == 104, "_proc_info layout");
+_Static_assert(sizeof(struct _proc_info) == 168, "_proc_info layout");

@@ -10,9 +10,16 @@
  *   2 dier:   a second thread sends "T1" and stays REPLY-blocked; the main
  *             thread sends "bye" and exits the process when replied to.
  *   3 cycle:  send "cycle", expect status 0, exit without detaching.
+ *   4 cred:   take groups {5, 7}, gids 10/11/12 and uids 4/1/6 (real,
+ *             effective, saved: effective 1 is daemon), then send "cred"
+ *             and expect status 0.
  * Exit status: 0 when the role went as expected, else the step that failed.
  */
+#define _GNU_SOURCE /* setresuid, setresgid */
 #include "ntest.h"
+
+#include <grp.h>
+#include <unistd.h>
 
 static int coid;
 
@@ -42,6 +49,20 @@ static int role_server(void)
 	if (MsgSend(coid, "got", 4, NULL, 0) != 0)
 		return 13;
 	return 0; /* dies with the client still REPLY-blocked */
+}
+
+static int role_cred(void)
+{
+	gid_t groups[] = {5, 7};
+	if (setgroups(2, groups) != 0)
+		return 40;
+	if (setresgid(10, 11, 12) != 0)
+		return 41;
+	if (setresuid(4, 1, 6) != 0)
+		return 42;
+	if (geteuid() != 1 || setuid(0) != -1)
+		return 43; /* no longer privileged */
+	return MsgSend(coid, "cred", 5, NULL, 0) == 0 ? 0 : 44;
 }
 
 static int role_dier(void)
@@ -78,6 +99,8 @@ int main(int argc, char **argv)
 		return role_dier();
 	case 3:
 		return MsgSend(coid, "cycle", 6, reply, sizeof(reply)) == 0 ? 0 : 6;
+	case 4:
+		return role_cred();
 	}
 	return 2;
 }

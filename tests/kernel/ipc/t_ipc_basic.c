@@ -16,6 +16,8 @@
  */
 #include "ipctest.h"
 
+#include <unistd.h>
+
 #define MAIN_PRIO 10
 
 /* One client call made by a thread; the results are read by main. */
@@ -570,6 +572,40 @@ static void test_other_process(void)
 	CHECK_EQ(ipct_reap(pid), 0);
 }
 
+/* ConnectClientInfo reports the client's credentials as they are when
+ * asked: ipc_peer "cred" drops root (effective uid 1, daemon) first. */
+static void test_client_cred(void)
+{
+	long args[3] = {4 /* cred */, getpid(), chid_lens};
+	int pid = ipct_spawn("ipc_peer", MAIN_PRIO, 3, args);
+	if (!CHECK(pid > 0))
+		return;
+	char buf[16];
+	struct _msg_info info;
+	int rcvid = ipct_receive_ms(chid_lens, buf, sizeof(buf), &info, 3000);
+	if (CHECK(rcvid > 0)) {
+		CHECK_EQ(memcmp(buf, "cred", 5), 0);
+		struct _client_info ci;
+		memset(&ci, 0xff, sizeof(ci));
+		CHECK_EQ(ConnectClientInfo(info.scoid, &ci, 0), 0);
+		CHECK_EQ(ci.pid, pid);
+		CHECK_EQ(ci.sid, getsid(0));
+		CHECK_EQ(ci.cred.ruid, 4);
+		CHECK_EQ(ci.cred.euid, 1);
+		CHECK_EQ(ci.cred.suid, 6);
+		CHECK_EQ(ci.cred.rgid, 10);
+		CHECK_EQ(ci.cred.egid, 11);
+		CHECK_EQ(ci.cred.sgid, 12);
+		CHECK_EQ(ci.cred.ngroups, 2);
+		CHECK(ci.cred.grouplist[0] == 5 && ci.cred.grouplist[1] == 7);
+		/* room for fewer groups than the struct holds is still the 8 */
+		CHECK_EQ(ConnectClientInfo(info.scoid, &ci, 1), 0);
+		CHECK_EQ(ci.cred.ngroups, 2);
+		CHECK_EQ(MsgReply(rcvid, 0, NULL, 0), 0);
+	}
+	CHECK_EQ(ipct_reap(pid), 0);
+}
+
 int main(void)
 {
 	ntest_start("ipc_basic");
@@ -598,5 +634,6 @@ int main(void)
 	test_queue_order();
 	test_connections();
 	test_other_process();
+	test_client_cred();
 	ntest_done();
 }

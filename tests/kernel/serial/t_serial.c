@@ -7,7 +7,8 @@
  * input and echoes are captured apart.
  *  (a) the device: fstat, ESPIPE, ENOTTY, the three names open;
  *  (b) termios defaults and TCGETS/TCSETS round trip, window size 80x24,
- *      controlling tty (setsid, TIOCSCTTY), process group, FIONREAD,
+ *      controlling tty (setsid, TIOCSCTTY: the kernel's session records
+ *      it, see t_ttyjob for job control), process group, FIONREAD,
  *      F_GETFL;
  *  (c) output: a known line written (the full count returned) and drained;
  *      ctest's qemu.serial.output finds it in the console log; a break
@@ -172,6 +173,16 @@ static void test_device(int fd, struct _dcmd_termios *orig)
 		CHECK_EQ(dctl_val(fd, DCMD_CHR_TIOCSCTTY, 1), 0); /* 1: root takes it */
 		CHECK_EQ(dctl_get(fd, DCMD_CHR_TIOCGSID), getpid());
 		CHECK_EQ(dctl_get(fd, DCMD_CHR_TIOCGPGRP), getpid());
+		/* the kernel's session knows its terminal (the driver's device) */
+		struct _session_info si;
+		struct _io_stat st;
+		if (CHECK_EQ(SessionCtl(_NTO_SESSION_GET, 0, 0, &si), 0) &&
+		    CHECK_EQ(io_fstat(fd, &st), 0)) {
+			CHECK_EQ(si.ctty, st.st_rdev);
+			CHECK_EQ(si.fg_pgrp, getpid());
+			if (own_driver)
+				CHECK_EQ(si.ctty_server, drv_pid);
+		}
 	} else {
 		ntest_info("setsid: %s (TIOCSCTTY not checked)", strerror(errno));
 	}

@@ -1,0 +1,603 @@
+/*
+ * posix_processes: fork, vfork, posix_spawn and execve of this program
+ * with arguments (argv, environment, close-on-exec, signal dispositions and
+ * mask across exec, the pid kept), exit statuses through waitpid/wait4
+ * (exit codes, signals, stop and continue), WNOHANG, ECHILD, SIGCHLD and
+ * its siginfo, SIGCHLD ignored (no zombies), process groups and sessions
+ * (setsid/setpgid/getpgid/getsid rules), getppid and reparenting, uname,
+ * getrandom, getrlimit/setrlimit/prlimit with RLIMIT_NOFILE enforced,
+ * getrusage/times, kill errors. Built once, run on the Linux host and in
+ * QEMU (ptest.h).
+ *
+ * Started with arguments, the program is one of its own children (see
+ * child_main).
+ */
+#include "ptest.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/auxv.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+
+extern char **environ;
+static char self[PATH_MAX];
+
+/* Find a path execve can run this program by. */
+static void find_self(const char *argv0)
+{
+	const char *cands[3] = {argv0, (const char *)getauxval(AT_EXECFN), "/proc/self/exe"};
+	for (int i = 0; i < 3; i++) {
+		if (cands[i] && strchr(cands[i], '/') && access(cands[i], X_OK) == 0) {
+			if (cands[i][0] == '/' || !getcwd(self, sizeof(self)))
+				snprintf(self, sizeof(self), "%s", cands[i]);
+			else
+				snprintf(self + strlen(self), sizeof(self) - strlen(self), "/%s",
+					 cands[i]);
+			return;
+		}
+	}
+	const char *base = strrchr(argv0, '/');
+	snprintf(self, sizeof(self), "/proc/boot/%s", base ? base + 1 : argv0);
+}
+
+static int status_of(pid_t pid)
+{
+	int status = -1;
+	pid_t r = waitpid(pid, &status, 0);
+	return r == pid ? status : -1;
+}
+
+static int exited_with(int status, int code)
+{
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
+/* ---- the exec'd side ---- */
+
+/*
+ * argv: self "exec-check" <cloexec fd> <kept fd> <result fd>: checks what
+ * exec must keep and drop, writes its pid to the result fd, exits 50 when
+ * all is right (else 60 + the first failed check).
+ */
+static int exec_check(char **argv)
+{
+	int cloexec_fd = atoi(argv[2]), kept_fd = atoi(argv[3]), out = atoi(argv[4]);
+	pid_t me = getpid();
+	if (write(out, &me, sizeof(me)) != sizeof(me))
+		return 61;
+	const char *env = getenv("PTEST_ENV");
+	if (!env || strcmp(env, "value with spaces"))
+		return 62;
+	if (fcntl(cloexec_fd, F_GETFD) != -1 || errno != EBADF)
+		return 63;
+	if (fcntl(kept_fd, F_GETFD) != 0)
+		return 64;
+	struct sigaction sa;
+	sigaction(SIGUSR1, NULL, &sa);
+	if (sa.sa_handler != SIG_IGN) /* ignored stays ignored */
+		return 65;
+	sigaction(SIGUSR2, NULL, &sa);
+	if (sa.sa_handler != SIG_DFL) /* caught becomes default */
+		return 66;
+	sigset_t mask;
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	if (!sigismember(&mask, SIGTERM) || sigismember(&mask, SIGINT)) /* the mask is kept */
+		return 67;
+	sigset_t pend;
+	if (sigpending(&pend) || !sigismember(&pend, SIGTERM)) /* and pending signals */
+		return 68;
+	if (strcmp(argv[5], "") || argv[6] == NULL || strcmp(argv[6], "last") || argv[7])
+		return 69;
+	return 50;
+}
+
+static int child_main(int argc, char **argv)
+{
+	if (!strcmp(argv[1], "exit") && argc == 3)
+		return atoi(argv[2]);
+	if (!strcmp(argv[1], "exec-check") && argc == 7)
+		return exec_check(argv);
+	if (!strcmp(argv[1], "say") && argc == 3) {
+		ssize_t n = write(1, argv[2], strlen(argv[2]));
+		return n == (ssize_t)strlen(argv[2]) ? 0 : 1;
+	}
+	if (!strcmp(argv[1], "wait-stdin")) {
+		char c;
+		return read(0, &c, 1) == 1 ? 0 : 1;
+	}
+	return 99;
+}
+
+/* ---- the tests ---- */
+
+static void test_fork_exit(void)
+{
+	static volatile int shared = 1;
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		shared = 2; /* the child's copy only */
+		_exit(getppid() == parent && getpid() != parent ? 42 : 1);
+	}
+	CHECK(pid > 0);
+	CHECK(exited_with(status_of(pid), 42));
+	CHECK_EQ(shared, 1);
+
+	/* Exit codes keep 8 bits; exit() from a child flushes nothing of ours. */
+	int codes[] = {0, 1, 255, 256, 300};
+	for (int i = 0; i < 5; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(codes[i]);
+		CHECK(exited_with(status_of(pid), codes[i] & 0xff));
+	}
+	/* Killed by a signal; a core-dumping one still reports the signal. */
+	int sigs[] = {SIGKILL, SIGTERM, SIGUSR1, SIGQUIT};
+	for (int i = 0; i < 4; i++) {
+		pid = fork();
+		if (pid == 0) {
+			struct rlimit rl = {0, 0};
+			setrlimit(RLIMIT_CORE, &rl);
+			for (;;)
+				pause();
+		}
+		CHECK_EQ(kill(pid, sigs[i]), 0);
+		int st = status_of(pid);
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == sigs[i]);
+	}
+	/* Nothing left to wait for. */
+	CHECK_ERR(waitpid(-1, NULL, 0), ECHILD);
+	CHECK_ERR(waitpid(-1, NULL, WNOHANG), ECHILD);
+	CHECK_ERR(waitpid(getpid(), NULL, 0), ECHILD);
+	CHECK_ERR(waitpid(-1, NULL, 0x40000), EINVAL);
+}
+
+static void test_wait_variants(void)
+{
+	int p[2];
+	if (!CHECK_EQ(pipe(p), 0))
+		return;
+	/* WNOHANG: 0 while the child runs, its pid once it has exited. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 0 ? 7 : 8);
+	}
+	close(p[0]);
+	int status = 0;
+	CHECK_EQ(waitpid(pid, &status, WNOHANG), 0);
+	close(p[1]);
+	pid_t r;
+	for (int i = 0; i < 500 && (r = waitpid(pid, &status, WNOHANG)) == 0; i++)
+		ptest_sleep_ms(10);
+	CHECK_EQ(r, pid);
+	CHECK(exited_with(status, 7));
+
+	/* waitpid(-1) and wait4 with rusage take any child. */
+	pid_t a = fork();
+	if (a == 0)
+		_exit(3);
+	pid_t b = fork();
+	if (b == 0)
+		_exit(4);
+	struct rusage ru;
+	int seen = 0;
+	for (int i = 0; i < 2; i++) {
+		r = wait4(-1, &status, 0, &ru);
+		if (r == a && exited_with(status, 3))
+			seen |= 1;
+		else if (r == b && exited_with(status, 4))
+			seen |= 2;
+	}
+	CHECK_EQ(seen, 3);
+
+	/* Stop and continue: WUNTRACED and WCONTINUED. */
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	CHECK_EQ(kill(pid, SIGSTOP), 0);
+	CHECK_EQ(waitpid(pid, &status, WUNTRACED), pid);
+	CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+	CHECK_EQ(kill(pid, SIGCONT), 0);
+	CHECK_EQ(waitpid(pid, &status, WCONTINUED), pid);
+	CHECK(WIFCONTINUED(status));
+	CHECK_EQ(kill(pid, SIGKILL), 0);
+	status = status_of(pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	/* waitpid(-pgid): only children of that group. */
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		ptest_sleep_ms(50);
+		_exit(5);
+	}
+	setpgid(pid, pid); /* either side may win the race; both set the same */
+	CHECK_EQ(waitpid(-pid, &status, 0), pid);
+	CHECK(exited_with(status, 5));
+}
+
+static volatile sig_atomic_t chld_count, chld_code, chld_status;
+static volatile pid_t chld_pid;
+static void on_chld(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	chld_count++;
+	chld_pid = si->si_pid;
+	chld_code = si->si_code;
+	chld_status = si->si_status;
+}
+
+static void test_sigchld(void)
+{
+	struct sigaction sa = {.sa_sigaction = on_chld, .sa_flags = SA_SIGINFO}, old;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, &old);
+	sigset_t block, prev;
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &prev);
+	chld_count = 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(9);
+	/* Wait for the signal with it unblocked only inside sigsuspend. */
+	for (int i = 0; i < 100 && !chld_count; i++) {
+		sigset_t wait_mask = prev;
+		sigdelset(&wait_mask, SIGCHLD);
+		sigsuspend(&wait_mask);
+	}
+	CHECK_EQ(chld_count, 1);
+	CHECK_EQ(chld_pid, pid);
+	CHECK_EQ(chld_code, CLD_EXITED);
+	CHECK_EQ(chld_status, 9);
+	CHECK(exited_with(status_of(pid), 9));
+	/* Killed: CLD_KILLED with the signal number. */
+	chld_count = 0;
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	kill(pid, SIGKILL);
+	for (int i = 0; i < 100 && !chld_count; i++) {
+		sigset_t wait_mask = prev;
+		sigdelset(&wait_mask, SIGCHLD);
+		sigsuspend(&wait_mask);
+	}
+	CHECK_EQ(chld_code, CLD_KILLED);
+	CHECK_EQ(chld_status, SIGKILL);
+	status_of(pid);
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+
+	/* SIGCHLD ignored: children leave no zombies and wait fails with ECHILD. */
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigaction(SIGCHLD, &sa, NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(1);
+	CHECK_ERR(waitpid(pid, NULL, 0), ECHILD);
+	sigaction(SIGCHLD, &old, NULL);
+}
+
+static void test_vfork_spawn(void)
+{
+	/* vfork: the parent waits until the child exits or execs. */
+	pid_t pid = vfork();
+	if (pid == 0)
+		_exit(17);
+	CHECK(pid > 0);
+	CHECK(exited_with(status_of(pid), 17));
+	pid = vfork();
+	if (pid == 0) {
+		char *argv[] = {self, "exit", "23", NULL};
+		execve(self, argv, environ);
+		_exit(127);
+	}
+	CHECK(exited_with(status_of(pid), 23));
+
+	/* posix_spawn of ourselves with an argument. */
+	char *argv[] = {self, "exit", "33", NULL};
+	CHECK_EQ(posix_spawn(&pid, self, NULL, NULL, argv, environ), 0);
+	CHECK(exited_with(status_of(pid), 33));
+	/* With file actions: stdout to a pipe. */
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addclose(&fa, p[0]);
+	char *sargv[] = {self, "say", "spawned!", NULL};
+	CHECK_EQ(posix_spawn(&pid, self, &fa, NULL, sargv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	char buf[32] = {0};
+	size_t got = 0;
+	ssize_t n;
+	while ((n = read(p[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	close(p[0]);
+	CHECK(!strcmp(buf, "spawned!"));
+	CHECK(exited_with(status_of(pid), 0));
+	/* A missing program: posix_spawn reports the error itself. */
+	char *margv[] = {"none", NULL};
+	CHECK_EQ(posix_spawn(&pid, "/nonexistent/prog", NULL, NULL, margv, environ), ENOENT);
+	/* Spawn attributes: a new process group. */
+	posix_spawnattr_t at;
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);
+	int q[2];
+	CHECK_EQ(pipe(q), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, q[0], 0);
+	char *wargv[] = {self, "wait-stdin", NULL};
+	CHECK_EQ(posix_spawn(&pid, self, &fa, &at, wargv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	CHECK_EQ(getpgid(pid), pid);
+	CHECK(write(q[1], "g", 1) == 1);
+	close(q[0]);
+	close(q[1]);
+	CHECK(exited_with(status_of(pid), 0));
+}
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+}
+
+static void test_execve(void)
+{
+	int cfd = open("/dev/null", O_RDONLY | O_CLOEXEC), kfd = open("/dev/null", O_RDONLY);
+	int res[2];
+	CHECK(cfd >= 0 && kfd >= 0);
+	CHECK_EQ(pipe(res), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char a1[16], a2[16], a3[16];
+		snprintf(a1, sizeof(a1), "%d", cfd);
+		snprintf(a2, sizeof(a2), "%d", kfd);
+		snprintf(a3, sizeof(a3), "%d", res[1]);
+		char *argv[] = {self, "exec-check", a1, a2, a3, "", "last", NULL};
+		char *envp[] = {"PTEST_ENV=value with spaces", "OTHER=1", NULL};
+		signal(SIGUSR1, SIG_IGN);
+		struct sigaction sa = {.sa_handler = on_usr2};
+		sigaction(SIGUSR2, &sa, NULL);
+		sigset_t m;
+		sigemptyset(&m);
+		sigaddset(&m, SIGTERM);
+		sigprocmask(SIG_SETMASK, &m, NULL);
+		raise(SIGTERM); /* pending across exec */
+		execve(self, argv, envp);
+		_exit(127);
+	}
+	close(res[1]);
+	pid_t reported = 0;
+	CHECK_EQ(read(res[0], &reported, sizeof(reported)), (long)sizeof(reported));
+	CHECK_EQ(reported, pid);
+	int status = status_of(pid);
+	if (!exited_with(status, 50))
+		ptest_fail("exec'd child checks pass", __FILE_NAME__, __LINE__,
+			   "status %#x (exit 6x: check x of exec_check failed)", (unsigned)status);
+	close(res[0]);
+	close(cfd);
+	close(kfd);
+
+	/* Errors come back to the caller. */
+	char *argv[] = {"x", NULL};
+	CHECK_ERR(execve("/nonexistent/prog", argv, environ), ENOENT);
+	int fd = open("plain", O_CREAT | O_WRONLY, 0644);
+	CHECK(fd >= 0 && write(fd, "not a program\n", 14) == 14);
+	close(fd);
+	CHECK_ERR(execve("plain", argv, environ), EACCES);
+	CHECK_EQ(chmod("plain", 0755), 0);
+	CHECK_ERR(execve("plain", argv, environ), ENOEXEC);
+	CHECK_ERR(execve(".", argv, environ), EACCES);
+}
+
+static void test_groups_sessions(void)
+{
+	pid_t me = getpid();
+	pid_t pg = getpgrp(), sid = getsid(0);
+	CHECK_EQ(getpgid(0), pg);
+	CHECK_EQ(getpgid(me), pg);
+	CHECK_EQ(getsid(me), sid);
+	CHECK(pg > 0 && sid > 0);
+	CHECK_ERR(getpgid(999999), ESRCH);
+	CHECK_ERR(getsid(999999), ESRCH);
+	CHECK_ERR(setpgid(-1, 0), EINVAL);
+	CHECK_ERR(setpgid(999999, 0), ESRCH);
+
+	int p[2], q[2];
+	CHECK_EQ(pipe(p), 0);
+	CHECK_EQ(pipe(q), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* In the parent's group and session until setsid. */
+		int bad = 0;
+		char c;
+		bad |= (getpgrp() != pg) << 0;
+		bad |= (getsid(0) != sid) << 1;
+		if (write(q[1], "1", 1) != 1 || read(p[0], &c, 1) != 1) /* the parent moves us */
+			_exit(100);
+		bad |= (getpgrp() != getpid()) << 2;
+		/* A group leader cannot make a session: move back, then setsid. */
+		bad |= !(setsid() == -1 && errno == EPERM) << 3;
+		bad |= (setpgid(0, pg) != 0) << 4;
+		pid_t s = setsid();
+		bad |= (s != getpid()) << 5;
+		bad |= (getsid(0) != getpid() || getpgrp() != getpid()) << 6;
+		bad |= !(setsid() == -1 && errno == EPERM) << 7;
+		/* A session leader cannot change its group. */
+		bad |= !(setpgid(0, 0) == -1 && errno == EPERM) << 8;
+		/* Groups of another session are out of reach. */
+		bad |= !(setpgid(0, pg) == -1 && errno == EPERM) << 9;
+		if (write(q[1], "s", 1) != 1)
+			_exit(101);
+		if (read(p[0], &c, 1) != 1)
+			_exit(102);
+		_exit(bad ? bad & 0x7f : 0);
+	}
+	char c;
+	CHECK_EQ(read(q[0], &c, 1), 1);
+	CHECK_EQ(setpgid(pid, pid), 0);
+	CHECK_EQ(getpgid(pid), pid);
+	CHECK_ERR(setpgid(pid, 999999), EPERM); /* no such group in the session */
+	CHECK_EQ(write(p[1], "g", 1), 1);
+	CHECK_EQ(read(q[0], &c, 1), 1);
+	CHECK_EQ(getsid(pid), pid);
+	CHECK_ERR(setpgid(pid, pid), EPERM); /* the child is in another session now */
+	CHECK_EQ(write(p[1], "e", 1), 1);
+	int status = status_of(pid);
+	if (!exited_with(status, 0))
+		ptest_fail("session rules in the child", __FILE_NAME__, __LINE__,
+			   "status %#x (exit code: bit mask of failed steps)", (unsigned)status);
+
+	/* setpgid on a child that has exec'd: EACCES. */
+	char *wargv[] = {self, "wait-stdin", NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+	CHECK_EQ(posix_spawn(&pid, self, &fa, NULL, wargv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	CHECK_ERR(setpgid(pid, pid), EACCES);
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	CHECK(exited_with(status_of(pid), 0));
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+
+static void test_reparent(void)
+{
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	pid_t me = getpid();
+	pid_t mid = fork();
+	if (mid == 0) {
+		pid_t midpid = getpid();
+		pid_t gc = fork();
+		if (gc == 0) {
+			/* Wait for the middle process to die, then report the new parent. */
+			for (int i = 0; i < 500 && getppid() == midpid; i++)
+				ptest_sleep_ms(10);
+			pid_t np = getppid();
+			ssize_t w = write(p[1], &np, sizeof(np));
+			_exit(w == sizeof(np) ? 0 : 1);
+		}
+		_exit(getppid() == me ? 0 : 1);
+	}
+	close(p[1]);
+	CHECK(exited_with(status_of(mid), 0));
+	pid_t np = 0;
+	CHECK_EQ(read(p[0], &np, sizeof(np)), (long)sizeof(np));
+	CHECK(np != mid && np > 0);
+	close(p[0]);
+}
+
+static void test_system_info(void)
+{
+	struct utsname u;
+	if (CHECK_EQ(uname(&u), 0)) {
+		CHECK(u.sysname[0] && u.nodename[0] && u.release[0] && u.version[0]);
+		CHECK(!strcmp(u.machine, "x86_64"));
+		ptest_info("uname: %s %s %s %s", u.sysname, u.nodename, u.release, u.machine);
+	}
+	/* getrandom: full reads, different each time. */
+	unsigned char a[64], b[64], zero[64] = {0};
+	CHECK_EQ(getrandom(a, sizeof(a), 0), 64);
+	CHECK_EQ(getrandom(b, sizeof(b), GRND_NONBLOCK), 64);
+	CHECK(memcmp(a, b, 64) && memcmp(a, zero, 64));
+	CHECK_EQ(getrandom(a, 0, 0), 0);
+	CHECK_ERR(getrandom(a, 8, 0x100), EINVAL);
+	CHECK(getentropy(a, 32) == 0);
+	/* ids */
+	KNOWN_GAP(gettid() == getpid(), "thread ids are per process: the main thread's is 1");
+	uid_t r, e, s;
+	CHECK(getresuid(&r, &e, &s) == 0 && r == getuid() && e == geteuid());
+	gid_t gr, ge, gs;
+	CHECK(getresgid(&gr, &ge, &gs) == 0 && gr == getgid() && ge == getegid());
+	CHECK(getgroups(0, NULL) >= 0);
+	/* kill errors. */
+	CHECK_EQ(kill(getpid(), 0), 0);
+	CHECK_ERR(kill(999999, 0), ESRCH);
+	CHECK_ERR(kill(getpid(), 1000), EINVAL);
+	/* usage and times do not fail. */
+	struct rusage ru;
+	CHECK_EQ(getrusage(RUSAGE_SELF, &ru), 0);
+	CHECK_EQ(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	CHECK_ERR(getrusage(12345, &ru), EINVAL);
+	struct tms t;
+	CHECK(times(&t) != (clock_t)-1);
+	CHECK(sysconf(_SC_CLK_TCK) > 0);
+}
+
+static void limits_child(void *arg)
+{
+	(void)arg;
+	struct rlimit rl = {64, 64};
+	int nul = open("/dev/null", O_RDONLY);
+	CHECK(nul >= 0 && nul < 64);
+	CHECK_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 64 && rl.rlim_max == 64);
+	/* BUG(neutrino): dup2, F_DUPFD and open ignore RLIMIT_NOFILE. */
+	CHECK_ERR(dup2(nul, 64), EBADF);
+	CHECK_ERR(fcntl(nul, F_DUPFD, 64), EINVAL);
+	CHECK_EQ(dup2(nul, 63), 63);
+	close(63);
+	int last = -1, fd;
+	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
+		last = fd;
+	CHECK_EQ(errno, EMFILE);
+	CHECK_EQ(last, 63);
+	/* A soft limit above the hard one is refused. */
+	rl.rlim_cur = 65;
+	CHECK_ERR(setrlimit(RLIMIT_NOFILE, &rl), EINVAL);
+	/* prlimit on ourselves: new and old in one call. */
+	struct rlimit nl = {0, RLIM_INFINITY}, ol;
+	CHECK_EQ(prlimit(0, RLIMIT_CORE, &nl, &ol), 0);
+	CHECK(getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_cur == 0);
+	CHECK_EQ(prlimit(getpid(), RLIMIT_CORE, NULL, &ol), 0);
+	CHECK_EQ(ol.rlim_cur, 0);
+}
+
+static void test_limits(void)
+{
+	struct rlimit rl;
+	CHECK_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	CHECK(rl.rlim_cur > 0 && rl.rlim_cur <= rl.rlim_max);
+	CHECK_EQ(getrlimit(RLIMIT_STACK, &rl), 0);
+	CHECK(rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= 65536);
+	CHECK_ERR(getrlimit(1000, &rl), EINVAL);
+	ptest_in_child(limits_child, NULL, "RLIMIT_NOFILE");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return child_main(argc, argv);
+	find_self(argv[0]);
+	ptest_start("processes");
+	ptest_info("running as %s", self);
+	test_fork_exit();
+	test_wait_variants();
+	test_sigchld();
+	test_vfork_spawn();
+	test_execve();
+	test_groups_sessions();
+	test_reparent();
+	test_system_info();
+	test_limits();
+	ptest_done();
+}
