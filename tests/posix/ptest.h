@@ -43,77 +43,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef __FILE_NAME__
-#define __FILE_NAME__ __FILE__
-#endif
+#include "ntest_check.h"
+
+/* The posix programs' names for the shared core. */
+#define ptest_info ntest_info
+#define ptest_fail ntest_fail
+#define ptest_failures ntest_failures
 
 static char ptest_name[64] = "?";
-static volatile int ptest_failures;
 static char ptest_dir[64];
 static int ptest_logger_done = -1; /* read end: EOF once the logger has exited */
-
-/* Write one whole line "<prefix><formatted>\n" with one write(2). */
-static inline void ptest_vprint(const char *prefix, const char *fmt, va_list ap)
-{
-	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "%s", prefix);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = 0;
-	int m = fmt ? vsnprintf(buf + n, sizeof(buf) - n, fmt, ap) : 0;
-	if (m < 0)
-		m = 0;
-	size_t len = (size_t)n + (size_t)m;
-	if (len > sizeof(buf) - 2)
-		len = sizeof(buf) - 2;
-	buf[len++] = '\n';
-	ssize_t w = write(1, buf, len);
-	(void)w;
-}
-
-/* "ntest: posix_<family>: <message>". */
-__attribute__((format(printf, 1, 2))) static inline void ptest_info(const char *fmt, ...)
-{
-	char prefix[96];
-	snprintf(prefix, sizeof(prefix), "ntest: %s: ", ptest_name);
-	va_list ap;
-	va_start(ap, fmt);
-	ptest_vprint(prefix, fmt, ap);
-	va_end(ap);
-}
-
-__attribute__((format(printf, 4, 5))) static inline void
-ptest_fail(const char *expr, const char *file, int line, const char *fmt, ...)
-{
-	char prefix[320];
-	ptest_failures++;
-	snprintf(prefix, sizeof(prefix), "ntest: %s: check failed: %s (%s:%d)%s", ptest_name, expr,
-		 file, line, fmt ? ": " : "");
-	va_list ap;
-	va_start(ap, fmt);
-	ptest_vprint(prefix, fmt, ap);
-	va_end(ap);
-}
-
-static inline int ptest_check(int ok, const char *expr, const char *file, int line)
-{
-	if (!ok)
-		ptest_fail(expr, file, line, NULL);
-	return ok;
-}
-
-static inline int ptest_check_eq(long long a, long long b, const char *expr, const char *file,
-				 int line)
-{
-	if (a == b)
-		return 1;
-	ptest_fail(expr, file, line, "%lld != %lld", a, b);
-	return 0;
-}
-
-/* Each CHECK evaluates its arguments once and yields 1 when it passed. */
-#define CHECK(cond) ptest_check(!!(cond), #cond, __FILE_NAME__, __LINE__)
-#define CHECK_EQ(a, b) \
-	ptest_check_eq((long long)(a), (long long)(b), #a " == " #b, __FILE_NAME__, __LINE__)
 
 /* A behaviour Linux has and Neutrino does not yet, listed in docs/posix.md
  * "Known gaps": reported on every run where it is missing, but not a
@@ -122,20 +61,6 @@ static inline int ptest_check_eq(long long a, long long b, const char *expr, con
 	((cond) ? 1 : (ptest_info("known gap (docs/posix.md): %s at %s:%d: %s", #cond,       \
 				  __FILE_NAME__, __LINE__, why),                             \
 		       0))
-
-/* call must fail with -1 and errno err. */
-#define CHECK_ERR(call, err)                                                              \
-	({                                                                                 \
-		errno = 0;                                                                 \
-		long ptest_rc_ = (long)(call);                                             \
-		int ptest_errno_ = errno;                                                  \
-		int ptest_ok_ = ptest_rc_ == -1 && ptest_errno_ == (err);                  \
-		if (!ptest_ok_)                                                            \
-			ptest_fail(#call " fails with " #err, __FILE_NAME__, __LINE__,     \
-				   "returned %ld, errno %d (%s)", ptest_rc_, ptest_errno_, \
-				   strerror(ptest_errno_));                                \
-		ptest_ok_;                                                                 \
-	})
 
 /* call must succeed (not -1); on failure the errno is shown. */
 #define CHECK_OK(call)                                                                       \
@@ -292,6 +217,7 @@ static inline void ptest_stdio(void)
 static inline void ptest_start(const char *family)
 {
 	snprintf(ptest_name, sizeof(ptest_name), "posix_%s", family);
+	ntest_name = ptest_name;
 	ptest_server("dev-misc", NULL, "/dev/null");
 	ptest_server("pipe", NULL, "/dev/pipe");
 	ptest_server("fs-tmp", "/tmp", "/tmp");

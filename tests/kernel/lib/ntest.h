@@ -27,96 +27,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef __FILE_NAME__
-#define __FILE_NAME__ __FILE__
-#endif
+#include "ntest_check.h"
 
 #define NTEST_MS 1000000ull /* nanoseconds */
 #define NTEST_STACK_SIZE (64 * 1024)
-
-static const char *ntest_name = "?";
-static int ntest_failures;
-
-static inline void ntest_start(const char *name)
-{
-	ntest_name = name;
-}
-
-static inline void ntest_vprint(const char *prefix, const char *fmt, va_list ap)
-{
-	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "%s", prefix);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = 0;
-	int m = vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
-	if (m < 0)
-		m = 0;
-	size_t len = (size_t)n + (size_t)m;
-	if (len > sizeof(buf) - 2)
-		len = sizeof(buf) - 2;
-	buf[len++] = '\n';
-	write(1, buf, len);
-}
-
-/* A line "ntest: <test>: <message>" (figures, progress). Main thread only. */
-__attribute__((format(printf, 1, 2))) static inline void ntest_info(const char *fmt, ...)
-{
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "ntest: %s: ", ntest_name);
-	va_list ap;
-	va_start(ap, fmt);
-	ntest_vprint(prefix, fmt, ap);
-	va_end(ap);
-}
-
-/* Record a failure: "check failed: <expr> (<file>:<line>)" and, if fmt, ": <values>". */
-__attribute__((format(printf, 4, 5))) static inline void
-ntest_fail(const char *expr, const char *file, int line, const char *fmt, ...)
-{
-	char prefix[256];
-	ntest_failures++;
-	snprintf(prefix, sizeof(prefix), "ntest: %s: check failed: %s (%s:%d)%s", ntest_name, expr,
-		 file, line, fmt ? ": " : "");
-	va_list ap;
-	va_start(ap, fmt);
-	ntest_vprint(prefix, fmt ? fmt : "", ap);
-	va_end(ap);
-}
-
-static inline int ntest_check(int ok, const char *expr, const char *file, int line)
-{
-	if (!ok)
-		ntest_fail(expr, file, line, NULL);
-	return ok;
-}
-
-static inline int ntest_check_eq(long long a, long long b, const char *expr, const char *file,
-				 int line)
-{
-	if (a == b)
-		return 1;
-	ntest_fail(expr, file, line, "%lld != %lld", a, b);
-	return 0;
-}
-
-/* Each CHECK evaluates its arguments once and yields 1 when it passed. */
-#define CHECK(cond) ntest_check(!!(cond), #cond, __FILE_NAME__, __LINE__)
-#define CHECK_EQ(a, b) \
-	ntest_check_eq((long long)(a), (long long)(b), #a " == " #b, __FILE_NAME__, __LINE__)
-
-/* call must fail with -1 and errno err. */
-#define CHECK_ERR(call, err)                                                               \
-	({                                                                                  \
-		errno = 0;                                                                  \
-		long ntest_rc_ = (long)(call);                                              \
-		int ntest_errno_ = errno;                                                   \
-		int ntest_ok_ = ntest_rc_ == -1 && ntest_errno_ == (err);                   \
-		if (!ntest_ok_)                                                             \
-			ntest_fail(#call " fails with " #err, __FILE_NAME__, __LINE__,      \
-				   "returned %ld, errno %d (%s)", ntest_rc_, ntest_errno_,  \
-				   strerror(ntest_errno_));                                 \
-		ntest_ok_;                                                                  \
-	})
 
 /* Print the verdict line and exit 0 (pass) or 1 (fail). */
 __attribute__((noreturn)) static inline void ntest_done(void)
