@@ -77,6 +77,20 @@ def clean(line):
     return ANSI_RE.sub("", line).replace("\r", "")
 
 
+
+def kill_group(proc):
+    """Ends proc's process group (qemu-run.sh and QEMU): SIGTERM, then SIGKILL."""
+    for sig, pause in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(pause)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+
 class Boot:
     """One QEMU run: console lines as they arrive, and how it ended."""
 
@@ -130,16 +144,7 @@ class Boot:
         """Kill qemu-run.sh and QEMU (their process group)."""
         if self._proc.poll() is None:
             self.killed = True
-            for sig, pause in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
-                try:
-                    os.killpg(self._proc.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self._proc.wait(pause)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
+            kill_group(self._proc)
         self.finish()
 
     def finish(self):
@@ -433,16 +438,7 @@ class Console:
                 pass
         if self._proc.poll() is None:
             self.killed = True
-            for sig, pause in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
-                try:
-                    os.killpg(self._proc.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self._proc.wait(pause)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
+            kill_group(self._proc)
         self.status = self._proc.wait()
         self._reader.join(5.0)
         if self._log:
