@@ -59,3 +59,16 @@ RESMGR_OCB_T *resmgr_ocb_by_info(resmgr_context_t *ctp, const struct _msg_info *
 		*id = b->ref->id;
 	return b->ref->ocb;
 }
+
+int resmgr_msg_load(resmgr_context_t *ctp, size_t need)
+{
+	if ((size_t)ctp->info.srcmsglen < need || need > ctp->msg_max_size)
+		return EBADMSG;
+	if (ctp->size < need) {
+		long n = MsgRead(ctp->rcvid, (char *)ctp->msg + ctp->size, need - ctp->size, ctp->size);
+		if (n < 0 || ctp->size + (size_t)n < need)
+			return EBADMSG;
+		ctp->size = need;
+	}
+	return EOK;
+}

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/pathmgr.h>
+#include <sys/resmgr_ext.h>
 
 #include "fs/node.h"
 #include "pathmgr/names.h"
@@ -41,20 +42,6 @@ static int sender_is_root(resmgr_context_t *ctp)
 	return ci.cred.euid == 0;
 }
 
-/* The message's bytes [0, need), loaded into ctp->msg; EOK or EBADMSG. */
-static int load(resmgr_context_t *ctp, size_t need)
-{
-	if ((size_t)ctp->info.srcmsglen < need || need > ctp->msg_max_size)
-		return EBADMSG;
-	if (ctp->size < need) {
-		long n = MsgRead(ctp->rcvid, (char *)ctp->msg + ctp->size, need - ctp->size, ctp->size);
-		if (n < 0 || ctp->size + (size_t)n < need)
-			return EBADMSG;
-		ctp->size = need;
-	}
-	return EOK;
-}
-
 /* Checks a NUL-terminated absolute path of len bytes and normalises it. */
 static int take_path(const char *p, size_t len, char *out, size_t cap)
 {
@@ -66,12 +53,12 @@ static int take_path(const char *p, size_t len, char *out, size_t cap)
 
 static int do_link(resmgr_context_t *ctp)
 {
-	int r = load(ctp, sizeof(struct _pathmgr_link));
+	int r = resmgr_msg_load(ctp, sizeof(struct _pathmgr_link));
 	if (r)
 		return r;
 	struct _pathmgr_link *m = (struct _pathmgr_link *)ctp->msg;
 	size_t plen = m->path_len;
-	if ((r = load(ctp, sizeof(*m) + plen)))
+	if ((r = resmgr_msg_load(ctp, sizeof(*m) + plen)))
 		return r;
 	m = (struct _pathmgr_link *)ctp->msg;
 	if (!sender_is_root(ctp))
@@ -92,7 +79,7 @@ static int do_link(resmgr_context_t *ctp)
 
 static int do_unlink(resmgr_context_t *ctp)
 {
-	int r = load(ctp, sizeof(struct _pathmgr_unlink));
+	int r = resmgr_msg_load(ctp, sizeof(struct _pathmgr_unlink));
 	if (r)
 		return r;
 	struct _pathmgr_unlink *m = (struct _pathmgr_unlink *)ctp->msg;
@@ -111,12 +98,12 @@ static int do_unlink(resmgr_context_t *ctp)
 
 static int do_symlink(resmgr_context_t *ctp)
 {
-	int r = load(ctp, sizeof(struct _pathmgr_symlink));
+	int r = resmgr_msg_load(ctp, sizeof(struct _pathmgr_symlink));
 	if (r)
 		return r;
 	struct _pathmgr_symlink *m = (struct _pathmgr_symlink *)ctp->msg;
 	size_t plen = m->path_len, tlen = m->target_len;
-	if ((r = load(ctp, sizeof(*m) + plen + tlen)))
+	if ((r = resmgr_msg_load(ctp, sizeof(*m) + plen + tlen)))
 		return r;
 	m = (struct _pathmgr_symlink *)ctp->msg;
 	if (!sender_is_root(ctp))

@@ -41,7 +41,7 @@ int procmgr_disconnect(int scoid)
 
 int procmgr_do_death_info(resmgr_context_t *ctp)
 {
-	int e = procmgr_load(ctp, sizeof(struct _procmgr_death_info_req));
+	int e = resmgr_msg_load(ctp, sizeof(struct _procmgr_death_info_req));
 	if (e)
 		return e;
 	const struct _procmgr_death_info_req *m = (const void *)ctp->msg;

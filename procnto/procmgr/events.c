@@ -65,7 +65,7 @@ void procmgr_event_deliver(uint32_t flag, int32_t value)
 
 int procmgr_do_notify(resmgr_context_t *ctp)
 {
-	int e = procmgr_load(ctp, sizeof(struct _procmgr_event_notify));
+	int e = resmgr_msg_load(ctp, sizeof(struct _procmgr_event_notify));
 	if (e)
 		return e;
 	const struct _procmgr_event_notify *m = (const void *)ctp->msg;

@@ -148,7 +148,7 @@ static int data_valid(const char *data, size_t len, unsigned argc)
 
 int procmgr_do_guard(resmgr_context_t *ctp)
 {
-	int e = procmgr_load(ctp, sizeof(struct _procmgr_guard));
+	int e = resmgr_msg_load(ctp, sizeof(struct _procmgr_guard));
 	if (e)
 		return e;
 	struct _procmgr_guard *m = (void *)ctp->msg;
@@ -158,7 +158,7 @@ int procmgr_do_guard(resmgr_context_t *ctp)
 	if (len > PROCMGR_GUARD_DATA_MAX || argc > GUARD_ARGV_MAX ||
 	    (flags & ~PROCMGR_GUARD_ABNORMAL))
 		return EINVAL;
-	if ((e = procmgr_load(ctp, sizeof(*m) + len)))
+	if ((e = resmgr_msg_load(ctp, sizeof(*m) + len)))
 		return e;
 	m = (void *)ctp->msg;
 	if (!procmgr_sender_is_root(ctp))

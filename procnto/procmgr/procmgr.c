@@ -16,19 +16,6 @@ int procmgr_sender_is_root(resmgr_context_t *ctp)
 	return ci.cred.euid == 0;
 }
 
-int procmgr_load(resmgr_context_t *ctp, size_t need)
-{
-	if ((size_t)ctp->info.srcmsglen < need || need > ctp->msg_max_size)
-		return EBADMSG;
-	if (ctp->size < need) {
-		long n = MsgRead(ctp->rcvid, (char *)ctp->msg + ctp->size, need - ctp->size, ctp->size);
-		if (n < 0 || ctp->size + (size_t)n < need)
-			return EBADMSG;
-		ctp->size = need;
-	}
-	return EOK;
-}
-
 static int procmgr_msg(message_context_t *ctp, int type, unsigned flags, void *handle)
 {
 	switch (type) {

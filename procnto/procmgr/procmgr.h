@@ -11,6 +11,7 @@
 #include <sys/dispatch.h>
 #include <sys/iofunc.h>
 #include <sys/procmgr.h>
+#include <sys/resmgr_ext.h>
 
 /* Attaches the _PROCMGR_* message range. 0, or -1 with errno. */
 int procmgr_init(dispatch_t *dpp);
@@ -43,5 +44,3 @@ void procmgr_guard_death(int32_t pid, int status);
 
 /* Shared helpers (procmgr.c). */
 int procmgr_sender_is_root(resmgr_context_t *ctp);
-/* The message's bytes [0, need) loaded into ctp->msg: EOK or EBADMSG. */
-int procmgr_load(resmgr_context_t *ctp, size_t need);

@@ -47,3 +47,8 @@ size_t resmgr_dirent_put(void *buf, size_t room, uint64_t ino, int64_t next_off,
  * is not that process's) or EPERM.
  */
 RESMGR_OCB_T *resmgr_ocb_by_info(resmgr_context_t *ctp, const struct _msg_info *info, int *id);
+
+/* The current message's bytes [0, need) loaded into ctp->msg (reading what
+ * the receive buffer did not hold): EOK, or EBADMSG when the message is
+ * shorter than need or need exceeds the buffer. */
+int resmgr_msg_load(resmgr_context_t *ctp, size_t need);
