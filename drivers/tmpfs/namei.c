@@ -87,14 +87,21 @@ static int walk_msg(resmgr_context_t *ctp, struct _io_connect *c, struct _client
 	return path_walk(c->path, c->eflag & _IO_CONNECT_EFLAG_DIR, ci, false, w);
 }
 
+/* walk_msg(), answering a symbolic link met on the way with the client's
+ * redirect: EOK, or what the handler returns (an errno or the reply). */
+static int walk_or_redirect(resmgr_context_t *ctp, io_open_t *msg, struct _client_info *ci,
+			    struct walk *w)
+{
+	int r = walk_msg(ctp, &msg->connect, ci, w);
+	return r == WALK_LINK ? path_link_reply(ctp, msg, msg->connect.path, w) : r;
+}
+
 int tmpfs_unlink(resmgr_context_t *ctp, io_unlink_t *msg, iofunc_attr_t *handle, void *reserved)
 {
 	struct _io_connect *c = &msg->connect;
 	struct _client_info ci;
 	struct walk w;
-	int r = walk_msg(ctp, c, &ci, &w);
-	if (r == WALK_LINK)
-		return path_link_reply(ctp, msg, c->path, &w);
+	int r = walk_or_redirect(ctp, msg, &ci, &w);
 	if (r)
 		return r;
 	struct tnode *n = w.node;
@@ -126,9 +133,7 @@ int tmpfs_mknod(resmgr_context_t *ctp, io_mknod_t *msg, iofunc_attr_t *handle, v
 	struct _io_connect *c = &msg->connect;
 	struct _client_info ci;
 	struct walk w;
-	int r = walk_msg(ctp, c, &ci, &w);
-	if (r == WALK_LINK)
-		return path_link_reply(ctp, msg, c->path, &w);
+	int r = walk_or_redirect(ctp, msg, &ci, &w);
 	if (r)
 		return r;
 	if (w.node || !w.dir)
@@ -264,9 +269,7 @@ int tmpfs_link(resmgr_context_t *ctp, io_link_t *msg, iofunc_attr_t *handle, voi
 	struct _io_connect *c = &msg->connect;
 	struct _client_info ci;
 	struct walk w;
-	int r = walk_msg(ctp, c, &ci, &w);
-	if (r == WALK_LINK)
-		return path_link_reply(ctp, msg, c->path, &w);
+	int r = walk_or_redirect(ctp, msg, &ci, &w);
 	if (r)
 		return r;
 	if (w.node || !w.dir)
@@ -327,9 +330,7 @@ int tmpfs_rename(resmgr_context_t *ctp, io_rename_t *msg, iofunc_attr_t *handle,
 		return EINVAL;
 	struct _client_info ci;
 	struct walk nw, ow;
-	int r = walk_msg(ctp, c, &ci, &nw);
-	if (r == WALK_LINK)
-		return path_link_reply(ctp, msg, c->path, &nw);
+	int r = walk_or_redirect(ctp, msg, &ci, &nw);
 	if (r)
 		return r;
 	size_t olen = strlen(old);
