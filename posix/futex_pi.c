@@ -10,8 +10,9 @@
  *
  * The owner is looked up in the caller's process: for a process-shared PI
  * mutex owned in another process the waiter still sleeps and is handed the
- * lock, but without donating. An owner id naming no live thread is ESRCH
- * (there are no robust lists to say the owner died).
+ * lock, but without donating. An owner id naming no live thread is ESRCH;
+ * an owner that died holding a robust PI mutex left the word
+ * FUTEX_OWNER_DIED (posix/robust.c), which the next lock takes over.
  */
 #include <arch/cpu.h>
 #include <kernel/errno.h>

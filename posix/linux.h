@@ -9,6 +9,10 @@
 
 typedef long (*linux_syscall_fn)(const uint64_t *a, struct trapframe *tf);
 
+/* CPU time of the calling thread (thread = true) or of its whole process,
+ * including the slice running now, in ns (posix/time.c). */
+uint64_t posix_cpu_time_ns(bool thread);
+
 #define LINUX_NR_MAX 512
 
 #define NR_read 0
@@ -68,6 +72,8 @@ typedef long (*linux_syscall_fn)(const uint64_t *a, struct trapframe *tf);
 #define NR_timer_delete 226
 #define NR_sched_setaffinity 203
 #define NR_sched_getaffinity 204
+#define NR_set_robust_list 273
+#define NR_get_robust_list 274
 
 struct linux_timespec {
 	int64_t tv_sec;
@@ -97,6 +103,8 @@ long sys_gettid(const uint64_t *a, struct trapframe *tf);
 long sys_getuid(const uint64_t *a, struct trapframe *tf);
 long sys_getgid(const uint64_t *a, struct trapframe *tf);
 long sys_set_tid_address(const uint64_t *a, struct trapframe *tf);
+long sys_set_robust_list(const uint64_t *a, struct trapframe *tf); /* robust.c */
+long sys_get_robust_list(const uint64_t *a, struct trapframe *tf);
 long sys_arch_prctl(const uint64_t *a, struct trapframe *tf);
 long sys_clock_gettime(const uint64_t *a, struct trapframe *tf);
 long sys_clock_getres(const uint64_t *a, struct trapframe *tf);

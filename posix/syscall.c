@@ -162,6 +162,8 @@ static const linux_syscall_fn table[LINUX_NR_MAX] = {
 	[NR_setrlimit] = sys_setrlimit,
 	[NR_prlimit64] = sys_prlimit64,
 	[NR_futex] = sys_futex,
+	[NR_set_robust_list] = sys_set_robust_list,
+	[NR_get_robust_list] = sys_get_robust_list,
 
 	/* scheduling policy, priority and affinity (posix/sched.c): */
 	[NR_sched_setscheduler] = sys_sched_setscheduler,

@@ -26,9 +26,7 @@
 #define TIMER_ABSTIME 1
 #define NSEC 1000000000ll
 
-/* CPU time of the calling thread (thread = true) or of its whole process,
- * including the slice running now, in ns. */
-static uint64_t cpu_time_ns(bool thread)
+uint64_t posix_cpu_time_ns(bool thread)
 {
 	struct thread *self = cur_thread();
 	struct process *p = self->proc;
@@ -53,7 +51,7 @@ static int clock_read(uint64_t id, uint64_t *ns, bool *realtime)
 	switch (id) {
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		*ns = cpu_time_ns(id == CLOCK_THREAD_CPUTIME_ID);
+		*ns = posix_cpu_time_ns(id == CLOCK_THREAD_CPUTIME_ID);
 		*realtime = false;
 		return 0;
 	case CLOCK_REALTIME:

@@ -85,6 +85,7 @@ static void reset_context(struct thread *t, const struct exec_loaded *l, void *f
 	memcpy(t->fpu, fpu_init, FPU_AREA_SIZE);
 	fpu_restore(t->fpu);
 	t->clear_child_tid = 0;
+	t->robust_list = 0; /* the new program registers its own */
 	t->kstack_user = 0; /* it was in the old address space */
 	t->kstack_user_size = 0;
 }

@@ -111,8 +111,11 @@ static bool take_event(struct process *c, unsigned flags, struct proc_wait_resul
 		int si_status;
 		res->status = c->exit_status;
 		res->code = status_code(c->exit_status, &si_status);
-		if (!(flags & PW_NOWAIT))
+		res->cpu_tsc = c->cpu_tsc + c->child_cpu_tsc;
+		if (!(flags & PW_NOWAIT)) {
+			c->parent->child_cpu_tsc += res->cpu_tsc; /* times(), RUSAGE_CHILDREN */
 			process_reap(c);
+		}
 		return true;
 	}
 	int js = c->job_status;
@@ -123,6 +126,7 @@ static bool take_event(struct process *c, unsigned flags, struct proc_wait_resul
 	if (!take)
 		return false;
 	res->status = js;
+	res->cpu_tsc = 0;
 	res->code = stop ? CLD_STOPPED : CLD_CONTINUED;
 	return true;
 }

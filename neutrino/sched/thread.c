@@ -155,6 +155,7 @@ void thread_exit(long status)
 	struct process *p = t->proc;
 	if (!(t->flags & TF_KILL))
 		t->exit_status = (uaddr_t)status; /* a killed thread keeps its destroyer's */
+	CALL_HOOK(posix_thread_exit, t);
 	CALL_HOOK(ipc_thread_exit, t);
 	CALL_HOOK(sync_thread_exit, t);
 	CALL_HOOK(intr_thread_exit, t);

@@ -74,8 +74,11 @@ PROC_SYSCALL(setfsgid);
 PROC_SYSCALL(uname);
 PROC_SYSCALL(getrandom);
 PROC_SYSCALL(sysinfo);
+/* usage.c */
 PROC_SYSCALL(times);
 PROC_SYSCALL(getrusage);
+/* Writes a struct rusage with cpu_ns as its user time to u (if not 0). */
+int put_rusage(uaddr_t u, uint64_t cpu_ns);
 /* rlimit.c */
 PROC_SYSCALL(getrlimit);
 PROC_SYSCALL(setrlimit);

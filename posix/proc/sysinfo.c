@@ -1,8 +1,6 @@
 /*
  * System information: uname, getrandom (the kernel CSPRNG, kernel/random.c),
- * sysinfo, times, getrusage. No CPU-time accounting is kept: times() and
- * getrusage() report zero usage (with times() returning the real elapsed
- * ticks, at AT_CLKTCK = 100 per second).
+ * sysinfo.
  */
 #include <kernel/types.h>
 #include <kernel/errno.h>
@@ -22,8 +20,6 @@
 #define GRND_RANDOM 2
 #define GRND_INSECURE 4
 #define GETRANDOM_MAX 33554431u /* Linux's cap per call */
-#define CLK_TCK 100
-#define RUSAGE_SIZE 144
 
 struct linux_utsname {
 	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN], version[UTS_LEN],
@@ -97,21 +93,4 @@ long sys_sysinfo(const uint64_t *a, struct trapframe *tf)
 	si.procs = (uint16_t)MIN(nr_processes, 0xffffull);
 	si.mem_unit = PAGE_SIZE;
 	return copy_to_user(a[0], &si, sizeof(si)) ? -EFAULT : 0;
-}
-
-long sys_times(const uint64_t *a, struct trapframe *tf)
-{
-	static const int64_t zero[4];
-	if (a[0] && copy_to_user(a[0], zero, sizeof(zero)))
-		return -EFAULT;
-	return (long)(clock_monotonic_ns() / (1000000000ull / CLK_TCK));
-}
-
-long sys_getrusage(const uint64_t *a, struct trapframe *tf)
-{
-	int who = (int)a[0];
-	if (who != 0 && who != -1 && who != 1) /* SELF, CHILDREN, THREAD */
-		return -EINVAL;
-	static const uint8_t zero[RUSAGE_SIZE];
-	return copy_to_user(a[1], zero, sizeof(zero)) ? -EFAULT : 0;
 }

@@ -2,8 +2,9 @@
  * wait4 and waitid over process_wait_ex (kernel/process_wait.c). Linux
  * option bits; __WALL, __WCLONE and __WNOTHREAD are accepted and mean
  * nothing here (children are processes). The rusage a caller asks for is
- * filled with zeros: resource accounting is not kept.
+ * the reaped child's (posix/proc/usage.c).
  */
+#include <arch/platform.h>
 #include <kernel/errno.h>
 #include <kernel/percpu.h>
 #include <kernel/process.h>
@@ -20,16 +21,9 @@
 #define WCONTINUED 0x8
 #define WNOWAIT 0x01000000
 #define WIGNORED (0x20000000 | 0x40000000 | 0x80000000u) /* __WNOTHREAD __WALL __WCLONE */
-#define RUSAGE_SIZE 144
 
 enum { P_ALL = 0, P_PID = 1, P_PGID = 2 };
 enum { CLD_EXITED = 1, CLD_STOPPED = 5, CLD_CONTINUED = 6 };
-
-static int put_rusage(uaddr_t u)
-{
-	static const uint8_t zero[RUSAGE_SIZE];
-	return u && copy_to_user(u, zero, sizeof(zero)) ? -EFAULT : 0;
-}
 
 long sys_wait4(const uint64_t *a, struct trapframe *tf)
 {
@@ -55,7 +49,7 @@ long sys_wait4(const uint64_t *a, struct trapframe *tf)
 		return r;
 	if (a[1] && copy_to_user(a[1], &res.status, sizeof(int)))
 		return -EFAULT;
-	return put_rusage(a[3]) ? -EFAULT : r;
+	return put_rusage(a[3], tsc_to_ns(res.cpu_tsc)) ? -EFAULT : r;
 }
 
 long sys_waitid(const uint64_t *a, struct trapframe *tf)
@@ -108,5 +102,5 @@ long sys_waitid(const uint64_t *a, struct trapframe *tf)
 	}
 	if (info_u && copy_to_user(info_u, &si, sizeof(si)))
 		return -EFAULT;
-	return put_rusage(a[4]) ? -EFAULT : 0;
+	return put_rusage(a[4], r > 0 ? tsc_to_ns(res.cpu_tsc) : 0) ? -EFAULT : 0;
 }

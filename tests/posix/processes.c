@@ -6,7 +6,8 @@
  * its siginfo, SIGCHLD ignored (no zombies), process groups and sessions
  * (setsid/setpgid/getpgid/getsid rules), getppid and reparenting, uname,
  * getrandom, getrlimit/setrlimit/prlimit with RLIMIT_NOFILE enforced,
- * getrusage/times, kill errors. Built once, run on the Linux host and in
+ * getrusage/times, robust mutexes whose owner thread or process died
+ * (EOWNERDEAD), kill errors. Built once, run on the Linux host and in
  * QEMU (ptest.h).
  *
  * Started with arguments, the program is one of its own children (see
@@ -15,9 +16,12 @@
 #include "ptest.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/times.h>
@@ -484,6 +488,72 @@ static void groups_sessions_child(void *unused)
 	close(q[1]);
 }
 
+/* Locks m, giving up after 5 s (a lost owner-died wake-up fails, not hangs). */
+static int lock_5s(pthread_mutex_t *m)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 5;
+	return pthread_mutex_timedlock(m, &ts);
+}
+
+static void *lock_and_quit(void *m)
+{
+	return (void *)(long)pthread_mutex_lock(m);
+}
+
+/* A robust mutex whose owner ended: the next lock gets EOWNERDEAD and the
+ * mutex, which works again once marked consistent (or is unusable if it
+ * is unlocked without that). */
+static void robust_case(bool pshared, int protocol)
+{
+	pthread_mutex_t *m = mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!CHECK(m != MAP_FAILED))
+		return;
+	pthread_mutexattr_t ma;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+	pthread_mutexattr_setprotocol(&ma, protocol);
+	pthread_mutexattr_setpshared(&ma, pshared ? PTHREAD_PROCESS_SHARED : PTHREAD_PROCESS_PRIVATE);
+	CHECK_EQ(pthread_mutex_init(m, &ma), 0);
+	if (pshared) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(pthread_mutex_lock(m) == 0 ? 0 : 1); /* dies holding it */
+		CHECK(exited_with(status_of(pid), 0));
+	} else {
+		pthread_t th;
+		void *rv = (void *)1;
+		CHECK(pthread_create(&th, NULL, lock_and_quit, m) == 0 &&
+		      pthread_join(th, &rv) == 0 && rv == NULL);
+	}
+	CHECK_EQ(lock_5s(m), EOWNERDEAD);
+	CHECK_EQ(pthread_mutex_consistent(m), 0);
+	CHECK_EQ(pthread_mutex_unlock(m), 0);
+	CHECK_EQ(lock_5s(m), 0);
+	CHECK_EQ(pthread_mutex_unlock(m), 0);
+	/* Unlocked without being made consistent: unusable for good. */
+	if (pshared) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(pthread_mutex_lock(m) == 0 ? 0 : 1);
+		CHECK(exited_with(status_of(pid), 0));
+		CHECK_EQ(lock_5s(m), EOWNERDEAD);
+		CHECK_EQ(pthread_mutex_unlock(m), 0);
+		CHECK_EQ(lock_5s(m), ENOTRECOVERABLE);
+	}
+	munmap(m, sizeof(*m));
+}
+
+static void test_robust(void)
+{
+	robust_case(false, PTHREAD_PRIO_NONE);
+	robust_case(true, PTHREAD_PRIO_NONE);
+	robust_case(false, PTHREAD_PRIO_INHERIT);
+	robust_case(true, PTHREAD_PRIO_INHERIT);
+}
+
 static void test_reparent(void)
 {
 	int p[2];
@@ -538,14 +608,56 @@ static void test_system_info(void)
 	CHECK_EQ(kill(getpid(), 0), 0);
 	CHECK_ERR(kill(999999, 0), ESRCH);
 	CHECK_ERR(kill(getpid(), 1000), EINVAL);
-	/* usage and times do not fail. */
-	struct rusage ru;
-	CHECK_EQ(getrusage(RUSAGE_SELF, &ru), 0);
-	CHECK_EQ(getrusage(RUSAGE_CHILDREN, &ru), 0);
-	CHECK_ERR(getrusage(12345, &ru), EINVAL);
-	struct tms t;
-	CHECK(times(&t) != (clock_t)-1);
 	CHECK(sysconf(_SC_CLK_TCK) > 0);
+}
+
+/* Spins until the process has used ms more CPU time. */
+static void burn_cpu_ms(long ms)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	do
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+}
+
+static long ru_ms(const struct rusage *ru)
+{
+	return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000 +
+	       (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1000;
+}
+
+/* getrusage, times and wait4's rusage report the CPU time used: the
+ * caller's, and that of reaped children (not of unreaped ones). */
+static void test_usage(void)
+{
+	struct rusage self0, self1, kids0, kids1, ru;
+	struct tms t0, t1;
+	long hz = sysconf(_SC_CLK_TCK);
+	CHECK_EQ(getrusage(RUSAGE_SELF, &self0), 0);
+	CHECK_EQ(getrusage(RUSAGE_CHILDREN, &kids0), 0);
+	CHECK(times(&t0) != (clock_t)-1);
+	CHECK_ERR(getrusage(12345, &ru), EINVAL);
+	burn_cpu_ms(60);
+	CHECK_EQ(getrusage(RUSAGE_SELF, &self1), 0);
+	CHECK_GE(ru_ms(&self1) - ru_ms(&self0), 40);
+	CHECK_EQ(getrusage(RUSAGE_THREAD, &ru), 0);
+	CHECK_GE(ru_ms(&ru), 40);
+	CHECK(self1.ru_utime.tv_usec >= 0 && self1.ru_utime.tv_usec < 1000000);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		burn_cpu_ms(60);
+		_exit(0);
+	}
+	int status;
+	CHECK_EQ(wait4(pid, &status, 0, &ru), pid);
+	CHECK_GE(ru_ms(&ru), 40);
+	CHECK_EQ(getrusage(RUSAGE_CHILDREN, &kids1), 0);
+	CHECK_GE(ru_ms(&kids1) - ru_ms(&kids0), 40);
+	CHECK(times(&t1) != (clock_t)-1);
+	CHECK_GE((t1.tms_utime + t1.tms_stime) - (t0.tms_utime + t0.tms_stime), 40 * hz / 1000);
+	CHECK_GE((t1.tms_cutime + t1.tms_cstime) - (t0.tms_cutime + t0.tms_cstime), 40 * hz / 1000);
 }
 
 static void limits_child(void *arg)
@@ -601,6 +713,8 @@ int main(int argc, char **argv)
 	test_vfork_spawn();
 	test_execve();
 	ptest_in_child(groups_sessions_child, NULL, "groups and sessions");
+	test_usage();
+	test_robust();
 	test_reparent();
 	test_system_info();
 	test_limits();

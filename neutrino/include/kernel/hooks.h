@@ -8,7 +8,8 @@
  * still present): ipc (channels destroyed: clients get ESRCH; connections
  * detached: servers get DISCONNECT pulses), timers, interrupts, signals,
  * POSIX state (cwd, umask, fd paths).
- * Thread death (thread_exit, on the dying thread): ipc (THREAD_DEATH pulse,
+ * Thread death (thread_exit, on the dying thread): POSIX state (robust
+ * futex list, while the address space is still there), ipc (THREAD_DEATH pulse,
  * served clients), sync (held mutexes), interrupts (thread-owned
  * attachments), join wake-up.
  */
@@ -27,6 +28,7 @@ HOOK void intr_process_exit(struct process *p);
 HOOK void signal_process_exit(struct process *p);
 HOOK void posix_process_exit(struct process *p); /* posix/fd/state.c */
 
+HOOK void posix_thread_exit(struct thread *t); /* posix/robust.c */
 HOOK void ipc_thread_exit(struct thread *t);
 HOOK void sync_thread_exit(struct thread *t);
 HOOK void intr_thread_exit(struct thread *t);

@@ -70,6 +70,7 @@ struct process {
 	bool vfork_hold;              /* [k] it waits until this process execs or ends */
 	int job_status;               /* [s] stop (0x7f | sig << 8) / continue (0xffff) not yet waited for; 0 = none */
 	uint64_t cpu_tsc;             /* [k] TSC ticks its ended threads ran (thread_exit) */
+	uint64_t child_cpu_tsc;       /* [s] CPU time of its reaped children (and theirs) */
 };
 
 /* A new empty process (no threads) with a fresh address space, child of
@@ -107,6 +108,7 @@ struct proc_wait_result {
 	int status;   /* Linux wait status */
 	int code;     /* CLD_* for waitid */
 	uint32_t uid; /* the child's real uid */
+	uint64_t cpu_tsc; /* an exited child's CPU time with its reaped children's; else 0 */
 };
 /* Children selected by sel: that pid (sel > 0), any (-1), or with
  * PW_PGID any in group sel. Returns the pid (with *res filled), 0 with

@@ -76,6 +76,7 @@ struct thread {
 	struct list_node proc_link; /* [p] in proc->threads */
 	uaddr_t exit_status;        /* [p] ThreadDestroy status */
 	uaddr_t clear_child_tid;    /* [p] set_tid_address (cleared and woken at exit) */
+	uaddr_t robust_list;        /* [p] set_robust_list head (posix/robust.c), 0 = none */
 	uaddr_t kstack_user;        /* [p] user stack mapped by ThreadCreate, unmapped at exit */
 	size_t kstack_user_size;
 

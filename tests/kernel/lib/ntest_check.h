@@ -82,10 +82,21 @@ static inline int ntest_check_eq(long long a, long long b, const char *expr, con
 	return 0;
 }
 
+static inline int ntest_check_ge(long long a, long long b, const char *expr, const char *file,
+				 int line)
+{
+	if (a >= b)
+		return 1;
+	ntest_fail(expr, file, line, "%lld < %lld", a, b);
+	return 0;
+}
+
 /* Each CHECK evaluates its arguments once and yields 1 when it passed. */
 #define CHECK(cond) ntest_check(!!(cond), #cond, __FILE_NAME__, __LINE__)
 #define CHECK_EQ(a, b) \
 	ntest_check_eq((long long)(a), (long long)(b), #a " == " #b, __FILE_NAME__, __LINE__)
+#define CHECK_GE(a, b) \
+	ntest_check_ge((long long)(a), (long long)(b), #a " >= " #b, __FILE_NAME__, __LINE__)
 
 /* call must fail with -1 and errno err. */
 #define CHECK_ERR(call, err)                                                               \
