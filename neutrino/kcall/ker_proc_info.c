@@ -87,7 +87,11 @@ static void info_fill(const struct process *p, struct _proc_info *info)
 		.ctty = s ? s->ctty : 0,
 		.cpu_ns = cpu_ns(p),
 		.vm_bytes = mapped_bytes(p->as),
+		.start_time = p->start_ns,
+		.cmdline_len = p->cmdline_len,
 	};
+	_Static_assert(PROC_CMDLINE_MAX == _NTO_PROCINFO_CMDLINE_MAX, "cmdline sizes");
+	memcpy(info->cmdline, p->cmdline, p->cmdline_len);
 	for (int signo = 1; sp && signo <= SIG_MAX; signo++) {
 		uint64_t h = sp->act[signo - 1].handler;
 		if (h == SIG_IGN)

@@ -207,6 +207,11 @@ int exec_load(struct process *p, const struct exec_image *img, const struct exec
 	out->entry = pl->entry + bias;
 	out->sp = (uaddr_t)sp;
 	out->brk = PAGE_ALIGN_UP(pl->hi + bias);
+	size_t argv_len = 0; /* the argv strings lead args->buf */
+	for (unsigned i = 0; i < args->argc; i++)
+		argv_len += strlen(args->buf + argv_len) + 1;
+	out->cmdline_len = (uint16_t)MIN(argv_len, sizeof(out->cmdline));
+	memcpy(out->cmdline, args->buf, out->cmdline_len);
 	kfree(pl);
 	return 0;
 }
@@ -229,6 +234,7 @@ long exec_spawn(struct process *parent, const char *name, const void *elf, size_
 		p->as = l.as;
 		p->brk_start = p->brk_cur = l.brk;
 		p->base_prio = prio;
+		exec_set_cmdline(p, &l);
 		t = thread_create_user(p, l.entry, l.sp, 0, prio, policy);
 		if (!t)
 			e = -ENOMEM;
@@ -241,6 +247,12 @@ long exec_spawn(struct process *parent, const char *name, const void *elf, size_
 	sched_ready(t);
 	irq_restore(f);
 	return p->pid;
+}
+
+void exec_set_cmdline(struct process *p, const struct exec_loaded *l)
+{
+	p->cmdline_len = l->cmdline_len;
+	memcpy(p->cmdline, l->cmdline, l->cmdline_len);
 }
 
 int exec_args_single(struct exec_args *a, const char *argv0)

@@ -113,6 +113,7 @@ int exec_replace(struct exec_loaded *l, const char *name)
 	p->brk_start = p->brk_cur = l->brk;
 	p->image_map = 0;
 	p->did_exec = true;
+	exec_set_cmdline(p, l);
 	const char *base = name;
 	for (const char *s = name; *s; s++)
 		if (*s == '/' && s[1])

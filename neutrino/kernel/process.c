@@ -20,6 +20,7 @@
 #include <kernel/signal.h>
 #include <mm/kmem.h>
 #include <mm/vm.h>
+#include <sched/clock.h>
 #include <sched/sched.h>
 
 /* posix/ (weak until it exists): closes every fd with a real _IO_CLOSE, in
@@ -86,8 +87,11 @@ struct process *process_create(struct process *parent, const char *name)
 	list_init(&p->intrs);
 	waitq_init(&p->child_wait);
 	p->parent = parent;
+	p->start_ns = clock_monotonic_ns();
 	if (parent) {
 		list_add_tail(&parent->children, &p->sibling);
+		p->cmdline_len = parent->cmdline_len; /* a forked child's arguments are its parent's */
+		memcpy(p->cmdline, parent->cmdline, parent->cmdline_len);
 		p->uid = parent->uid;
 		p->gid = parent->gid;
 		p->ruid = parent->ruid;

@@ -2,8 +2,8 @@
  * /proc (fs/procfs.h), from the kernel's ProcInfo and the pathname space:
  *   /proc            pids, "self", "mounts", the system files, and names
  *                    attached below /proc
- *   /proc/<pid>      a directory owned by the process: "status", "stat"
- *                    (Linux's formats, fs/proctext.c), "fd" (fs/procfd.c)
+ *   /proc/<pid>      a directory owned by the process: "status", "stat",
+ *                    "cmdline" (Linux's formats, fs/proctext.c), "fd" (fs/procfd.c)
  *   /proc/self       a symlink to the client's own /proc/<pid>
  *   /proc/mounts     one line per attached server name, Linux's format:
  *                    "<server> <path> resmgr <options> 0 0"
@@ -32,7 +32,7 @@
 #define INO_MOUNTS 2
 #define INO_SELF 3
 #define INO_SYSTEM(i) (4 + (uint64_t)(i)) /* proctext_system_names[i] */
-#define INO_PID(pid, k) (((uint64_t)(pid) << 4) | (k)) /* k: 1 dir, 2 status, 3 stat */
+#define INO_PID(pid, k) (((uint64_t)(pid) << 4) | (k)) /* k: 1 dir, 2.. pid_files */
 
 static resmgr_connect_funcs_t proc_funcs;
 static int64_t start_time;
@@ -56,12 +56,24 @@ static int root_list(struct pn_ocb *o, struct pn_dirlist *l)
 	return r;
 }
 
+/* The text files of /proc/<pid>; file i has inode INO_PID(pid, 2 + i). */
+static const struct {
+	const char *name;
+	void (*fill)(struct text *t, const struct _proc_info *pi);
+} pid_files[] = {
+	{"status", proctext_status},
+	{"stat", proctext_stat},
+	{"cmdline", proctext_cmdline},
+};
+#define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
+
 static int pid_list(struct pn_ocb *o, struct pn_dirlist *l)
 {
-	int r = pn_dirlist_add(l, "status", 6, DT_REG, INO_PID(o->pid, 2));
-	if (!r)
-		r = pn_dirlist_add(l, "fd", 2, DT_DIR, PROCFD_DIR_INO(o->pid));
-	return r ? r : pn_dirlist_add(l, "stat", 4, DT_REG, INO_PID(o->pid, 3));
+	int r = pn_dirlist_add(l, "fd", 2, DT_DIR, PROCFD_DIR_INO(o->pid));
+	for (size_t i = 0; !r && i < NPID_FILES; i++)
+		r = pn_dirlist_add(l, pid_files[i].name, strlen(pid_files[i].name), DT_REG,
+				   INO_PID(o->pid, 2 + i));
+	return r;
 }
 
 static void mounts_text(struct text *t)
@@ -199,11 +211,12 @@ static int proc_connect(resmgr_context_t *ctp, io_open_t *msg, RESMGR_HANDLE_T *
 	if (!*rest)
 		return open_dir(ctp, msg, path, pid_list, (int32_t)pid, pi.uid, pi.gid,
 				INO_PID(pid, 1));
-	if (strcmp(rest, "status") == 0 || strcmp(rest, "stat") == 0) {
+	for (size_t i = 0; i < NPID_FILES; i++) {
+		if (strcmp(rest, pid_files[i].name) != 0)
+			continue;
 		struct text t = {0};
-		bool status = rest[4] == 'u';
-		(status ? proctext_status : proctext_stat)(&t, &pi);
-		return open_text(ctp, msg, &t, pi.uid, pi.gid, INO_PID(pid, status ? 2 : 3));
+		pid_files[i].fill(&t, &pi);
+		return open_text(ctp, msg, &t, pi.uid, pi.gid, INO_PID(pid, 2 + i));
 	}
 	return ENOENT;
 }

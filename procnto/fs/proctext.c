@@ -4,7 +4,9 @@
  * (proc(5)), which busybox ps and top parse:
  *   <pid>/status  "Key:\tvalue" lines
  *   <pid>/stat    one line of 52 fields: pid (comm) state ppid pgrp session
- *                 tty_nr tpgid ... utime stime ... vsize rss ...
+ *                 tty_nr tpgid ... utime stime ... starttime vsize rss ...
+ *   <pid>/cmdline the arguments, NUL-terminated (the kernel keeps the first
+ *                 _NTO_PROCINFO_CMDLINE_MAX bytes, as exec saw them)
  *   meminfo       MemTotal, MemFree, MemAvailable (free pages: nothing is
  *                 cached or swapped, so nothing more can be reclaimed), Slab
  *                 (kernel objects), and the empty Buffers, Cached, Swap*
@@ -17,7 +19,7 @@
  *   stat          cpu and cpu0 lines (busy time all in "user": the kernel does
  *                 not tell user from kernel time), btime, procs_running
  * Times are in Linux's USER_HZ ticks (100 a second). What the kernel does not
- * keep is 0: minor/major faults, the start time, the system time.
+ * keep is 0: minor/major faults, the system time.
  */
 #include "fs/proctext.h"
 
@@ -111,7 +113,8 @@ void proctext_stat(struct text *t, const struct _proc_info *pi)
 		 pi->tpgid ? (int)pi->tpgid : -1);
 	/* 9-13: flags minflt cminflt majflt cmajflt; 14-17: utime stime cutime
 	 * cstime; 18-22: priority nice num_threads itrealvalue starttime */
-	text_add(t, "0 0 0 0 0 %llu 0 0 0 20 0 %u 0 0 ", utime, pi->nthreads);
+	text_add(t, "0 0 0 0 0 %llu 0 0 0 20 0 %u 0 %llu ", utime, pi->nthreads,
+		 (unsigned long long)(pi->start_time / TICK_NS));
 	/* 23-25: vsize (bytes) rss (pages) rsslim; 26-30: startcode endcode
 	 * startstack kstkesp kstkeip; 31-34: signal blocked sigignore sigcatch
 	 * (decimal, obsolete); 35-39: wchan nswap cnswap exit_signal processor */
@@ -123,6 +126,18 @@ void proctext_stat(struct text *t, const struct _proc_info *pi)
 	 * 45-51: start_data end_data start_brk arg_start arg_end env_start
 	 * env_end; 52: exit_code */
 	text_add(t, "0 0 0 0 0 0 0 0 0 0 0 0 %d\n", exit_code);
+}
+
+void proctext_cmdline(struct text *t, const struct _proc_info *pi)
+{
+	if (pi->state != _NTO_PROCINFO_RUNNING)
+		return;
+	size_t len = pi->cmdline_len < sizeof(pi->cmdline) ? pi->cmdline_len : sizeof(pi->cmdline);
+	for (size_t off = 0; off < len;) {
+		size_t n = strnlen(pi->cmdline + off, len - off);
+		text_add(t, "%.*s%c", (int)n, pi->cmdline + off, 0);
+		off += n + 1;
+	}
 }
 
 static uint64_t mono_ns(void)

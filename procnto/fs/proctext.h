@@ -21,6 +21,8 @@ void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf
 
 void proctext_status(struct text *t, const struct _proc_info *pi);
 void proctext_stat(struct text *t, const struct _proc_info *pi);
+/* The arguments, each followed by a NUL (empty for a zombie, as Linux). */
+void proctext_cmdline(struct text *t, const struct _proc_info *pi);
 
 /* A system file of /proc by name ("meminfo", "uptime", "loadavg", "stat",
  * "cpuinfo"): EOK, or ENOENT for another name. */

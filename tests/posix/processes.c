@@ -7,8 +7,8 @@
  * (setsid/setpgid/getpgid/getsid rules), getppid and reparenting, uname,
  * getrandom, getrlimit/setrlimit/prlimit with RLIMIT_NOFILE enforced,
  * getrusage/times, robust mutexes whose owner thread or process died
- * (EOWNERDEAD), kill errors. Built once, run on the Linux host and in
- * QEMU (ptest.h).
+ * (EOWNERDEAD), /proc/<pid>/cmdline and start time, kill errors. Built
+ * once, run on the Linux host and in QEMU (ptest.h).
  *
  * Started with arguments, the program is one of its own children (see
  * child_main).
@@ -99,8 +99,39 @@ static int exec_check(char **argv)
 	return 50;
 }
 
+/* Reads a whole small file (at most cap bytes); its length, or -1. */
+static ssize_t read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t len = 0, n;
+	while (len < (ssize_t)cap && (n = read(fd, buf + len, cap - (size_t)len)) > 0)
+		len += n;
+	close(fd);
+	return len;
+}
+
+/* /proc/self/cmdline holds our arguments, each NUL-terminated. */
+static int cmdline_check(int argc, char **argv)
+{
+	char want[512], got[512];
+	size_t len = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		if (len + n > sizeof(want))
+			return 2;
+		memcpy(want + len, argv[i], n);
+		len += n;
+	}
+	ssize_t n = read_file("/proc/self/cmdline", got, sizeof(got));
+	return n == (ssize_t)len && !memcmp(got, want, len) ? 0 : 1;
+}
+
 static int child_main(int argc, char **argv)
 {
+	if (!strcmp(argv[1], "cmdline"))
+		return cmdline_check(argc, argv);
 	if (!strcmp(argv[1], "exit") && argc == 3)
 		return atoi(argv[2]);
 	if (!strcmp(argv[1], "exec-check") && argc == 7)
@@ -581,6 +612,61 @@ static void test_reparent(void)
 	close(p[0]);
 }
 
+/* Field n (1-based, n >= 3) of /proc/<pid>/stat, or -1. */
+static long long stat_field(pid_t pid, int n)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	ssize_t len = read_file(path, buf, sizeof(buf) - 1);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	char *p = strrchr(buf, ')');
+	for (int f = 2; p && f < n; f++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoll(p + 1, NULL, 10) : -1;
+}
+
+/* /proc/<pid>/cmdline and the start time in /proc/<pid>/stat. */
+static void test_proc_files(void)
+{
+	char *args[] = {self, "cmdline", "two words", "", "last", NULL};
+	pid_t pid;
+	CHECK_EQ(posix_spawn(&pid, self, NULL, NULL, args, environ), 0);
+	CHECK(exited_with(status_of(pid), 0));
+
+	/* A zombie's cmdline is empty; a child started after us did not start before. */
+	long long mine = stat_field(getpid(), 22);
+	CHECK(mine >= 0);
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		_exit(0); /* closing the write end tells the parent */
+	}
+	close(p[1]);
+	char c;
+	CHECK_EQ(read(p[0], &c, 1), 0);
+	close(p[0]);
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int zombie = 0;
+	for (int i = 0; i < 500 && !zombie; i++) { /* the last thread may still be ending */
+		ssize_t n = read_file(path, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = 0;
+		char *r = strrchr(buf, ')');
+		zombie = r && r[1] == ' ' && r[2] == 'Z';
+		if (!zombie)
+			ptest_sleep_ms(2);
+	}
+	CHECK(zombie);
+	CHECK_GE(stat_field(pid, 22), mine);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	CHECK_EQ(read_file(path, buf, sizeof(buf)), 0);
+	CHECK(exited_with(status_of(pid), 0));
+}
+
 static void test_system_info(void)
 {
 	struct utsname u;
@@ -715,6 +801,7 @@ int main(int argc, char **argv)
 	ptest_in_child(groups_sessions_child, NULL, "groups and sessions");
 	test_usage();
 	test_robust();
+	test_proc_files();
 	test_reparent();
 	test_system_info();
 	test_limits();

@@ -4,6 +4,7 @@
  * expects.
  */
 #pragma once
+#include <kernel/process.h>
 #include <kernel/types.h>
 
 struct process;
@@ -44,7 +45,11 @@ struct exec_image {
 struct exec_loaded {
 	struct aspace *as;
 	uaddr_t entry, sp, brk;
+	uint16_t cmdline_len; /* the arguments for process->cmdline */
+	char cmdline[PROC_CMDLINE_MAX];
 };
+/* Makes l the process's program record (arguments for /proc/<pid>/cmdline). */
+void exec_set_cmdline(struct process *p, const struct exec_loaded *l);
 
 /* Loads img into a fresh address space with the initial stack for args,
  * auxv from p's credentials and limits, AT_EXECFN execfn. 0; -ENOEXEC for

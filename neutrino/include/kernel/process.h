@@ -28,6 +28,8 @@ struct proc_rlimit {
 };
 struct session;
 
+#define PROC_CMDLINE_MAX 128
+
 struct process {
 	pid_t pid;                    /* [I] */
 	char name[PROC_NAME_MAX];     /* [I] basename of the program */
@@ -71,6 +73,11 @@ struct process {
 	int job_status;               /* [s] stop (0x7f | sig << 8) / continue (0xffff) not yet waited for; 0 = none */
 	uint64_t cpu_tsc;             /* [k] TSC ticks its ended threads ran (thread_exit) */
 	uint64_t child_cpu_tsc;       /* [s] CPU time of its reaped children (and theirs) */
+	uint64_t start_ns;            /* [I] CLOCK_MONOTONIC when it was created */
+	/* [k] its program's arguments, NUL-terminated each, the first
+	 * PROC_CMDLINE_MAX bytes (set by exec, inherited by fork; ProcInfo) */
+	uint16_t cmdline_len;
+	char cmdline[PROC_CMDLINE_MAX];
 };
 
 /* A new empty process (no threads) with a fresh address space, child of

@@ -36,6 +36,7 @@
 #define _NTO_PROCINFO_FL_RUNNABLE 0x2 /* a thread is running or ready to run */
 
 #define _NTO_PROCINFO_NAME_MAX 32
+#define _NTO_PROCINFO_CMDLINE_MAX 128
 
 /* Fields after end_time are 0 for DEAD records. */
 struct _proc_info {
@@ -53,12 +54,15 @@ struct _proc_info {
 	uint32_t ruid, suid;   /* real and saved user ids */
 	uint32_t rgid, sgid;   /* real and saved group ids */
 	int32_t tpgid;         /* foreground group of its session's terminal, 0: none */
-	uint32_t reserved0;
+	uint32_t cmdline_len;  /* bytes used in cmdline */
 	uint64_t ctty;         /* that terminal's identity (its driver's device number), 0: none */
 	uint64_t cpu_ns;       /* CPU time its threads used (user and kernel together) */
 	uint64_t vm_bytes;     /* user address space mapped */
 	uint64_t sig_ignored;  /* bit signo - 1: action SIG_IGN */
 	uint64_t sig_caught;   /* bit signo - 1: a handler */
-	uint64_t reserved[2];
+	uint64_t start_time;   /* CLOCK_MONOTONIC ns when the process was created */
+	uint64_t reserved;
+	/* the program's arguments, each NUL-terminated, cut at _NTO_PROCINFO_CMDLINE_MAX bytes */
+	char cmdline[_NTO_PROCINFO_CMDLINE_MAX];
 };
-_Static_assert(sizeof(struct _proc_info) == 168, "_proc_info layout");
+_Static_assert(sizeof(struct _proc_info) == 296, "_proc_info layout");
