@@ -1,18 +1,19 @@
 /*
  * Priority-inheritance futexes (FUTEX_LOCK_PI, FUTEX_TRYLOCK_PI,
  * FUTEX_UNLOCK_PI), musl's PTHREAD_PRIO_INHERIT mutexes. The word holds the
- * owner's thread id (gettid: ids are per process here) with FUTEX_WAITERS
+ * owner's Linux thread id (gettid: thread->ltid) with FUTEX_WAITERS
  * when threads wait in the kernel. A waiter donates its priority to the
  * owner through the kernel's inheritance (sched/pi.h) while it waits, so
  * chains through mutexes and messages propagate; the unlock hands the
  * futex straight to the best waiter (priority order, FIFO among equals)
  * and moves the other waiters' donations to it.
  *
- * The owner is looked up in the caller's process: for a process-shared PI
- * mutex owned in another process the waiter still sleeps and is handed the
- * lock, but without donating. An owner id naming no live thread is ESRCH;
- * an owner that died holding a robust PI mutex left the word
- * FUTEX_OWNER_DIED (posix/robust.c), which the next lock takes over.
+ * The owner of a private futex must be a thread of the caller's process; a
+ * process-shared one may be owned in any process, and the waiter donates
+ * to it there too. A private futex whose owner id names no live thread of
+ * the process is ESRCH (a shared one is waited on without donating); an
+ * owner that died holding a robust PI mutex left the word FUTEX_OWNER_DIED
+ * (posix/robust.c), which the next lock takes over.
  */
 #include <arch/cpu.h>
 #include <kernel/errno.h>
@@ -54,7 +55,7 @@ static int word_write(uaddr_t uaddr, uint32_t v)
 long futex_lock_pi(uaddr_t uaddr, bool shared, uint64_t deadline, bool try)
 {
 	struct thread *self = cur_thread();
-	uint32_t tid = (uint32_t)self->tid;
+	uint32_t tid = (uint32_t)self->ltid;
 	struct futex_waiter w = { .bitset = ~0u, .t = self };
 	int e = futex_key_get(uaddr, shared, &w.key);
 	if (e)
@@ -75,8 +76,8 @@ long futex_lock_pi(uaddr_t uaddr, bool shared, uint64_t deadline, bool try)
 			return -EDEADLK;
 		if (try)
 			return -EAGAIN;
-		struct thread *o = thread_lookup(self->proc, (tid_t)owner);
-		if (o && o->state == STATE_DEAD)
+		struct thread *o = thread_by_ltid((pid_t)owner);
+		if (o && (o->state == STATE_DEAD || (w.key.a && o->proc != self->proc)))
 			o = NULL;
 		if (!o && w.key.a)
 			return -ESRCH; /* private: the owner must be one of ours */
@@ -117,7 +118,7 @@ long futex_unlock_pi(uaddr_t uaddr, bool shared)
 	uint32_t word;
 	if (copy_from_user(&word, uaddr, sizeof(word)))
 		return -EFAULT;
-	if ((word & FUTEX_TID_MASK) != (uint32_t)self->tid)
+	if ((word & FUTEX_TID_MASK) != (uint32_t)self->ltid)
 		return -EPERM;
 	/* pick the heir with interrupts off and take it off the queue and its
 	 * timer, so nothing else can release it while the word is written */
@@ -131,7 +132,7 @@ long futex_unlock_pi(uaddr_t uaddr, bool shared)
 	}
 	bool more = heir && has_waiters(&k, heir);
 	irq_restore(f);
-	uint32_t nw = heir ? (uint32_t)heir->t->tid | (more ? FUTEX_WAITERS : 0) : 0;
+	uint32_t nw = heir ? (uint32_t)heir->t->ltid | (more ? FUTEX_WAITERS : 0) : 0;
 	e = word_write(uaddr, nw);
 	f = irq_save();
 	if (heir) {

@@ -1,8 +1,8 @@
 /*
  * Sending signals: kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo.
- * Thread ids are per process here (gettid numbers threads from 1 in each
- * process), so tkill names a thread of the caller's process and tgkill a
- * thread of process tgid. kill(pid > 0) signals one process; kill(-1)
+ * Thread ids are Linux's (gettid: thread->ltid, in the pid space): tkill
+ * names any thread the caller may signal, tgkill a thread of process
+ * tgid. kill(pid > 0) signals one process; kill(-1)
  * every process the caller may signal except pid 1 and itself; kill(0)
  * the caller's process group and kill(-pgid) group pgid (kernel/job.c).
  */
@@ -56,21 +56,22 @@ long sys_kill(const uint64_t *a, struct trapframe *tf)
 	return e ? e : signal_send(p, NULL, signo, SI_USER, 0);
 }
 
+/* Thread tid, of process pid unless pid is 0 (tkill). */
 static long thread_kill_sig(pid_t pid, int tid, int signo, int code, uint64_t value)
 {
 	struct process *p;
 	if (tid <= 0 || signo < 0 || signo > SIG_MAX)
 		return -EINVAL;
-	int e = lookup(pid, &p);
-	if (e)
-		return e;
-	struct thread *t = thread_lookup(p, tid);
-	return t ? signal_send(p, t, signo, code, value) : -ESRCH;
+	struct thread *t = thread_by_ltid(tid);
+	if (!t || t->state == STATE_DEAD || (pid && t->proc->pid != pid))
+		return -ESRCH;
+	int e = lookup(t->proc->pid, &p);
+	return e ? e : signal_send(p, t, signo, code, value);
 }
 
 long sys_tkill(const uint64_t *a, struct trapframe *tf)
 {
-	return thread_kill_sig(cur_thread()->proc->pid, (int)a[0], (int)a[1], SI_TKILL, 0);
+	return thread_kill_sig(0, (int)a[0], (int)a[1], SI_TKILL, 0);
 }
 
 long sys_tgkill(const uint64_t *a, struct trapframe *tf)

@@ -52,7 +52,7 @@ long sys_getppid(const uint64_t *a, struct trapframe *tf)
 	return parent ? parent->pid : 0;
 }
 
-long sys_gettid(const uint64_t *a, struct trapframe *tf) { return cur_thread()->tid; }
+long sys_gettid(const uint64_t *a, struct trapframe *tf) { return cur_thread()->ltid; }
 /* getuid and geteuid (the table maps both here: told apart by number) */
 long sys_getuid(const uint64_t *a, struct trapframe *tf)
 {
@@ -71,7 +71,7 @@ long sys_set_tid_address(const uint64_t *a, struct trapframe *tf)
 {
 	struct thread *t = cur_thread();
 	t->clear_child_tid = a[0];
-	return t->tid;
+	return t->ltid;
 }
 
 long sys_arch_prctl(const uint64_t *a, struct trapframe *tf)

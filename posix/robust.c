@@ -40,13 +40,13 @@ long sys_set_robust_list(const uint64_t *a, struct trapframe *tf)
 	return 0;
 }
 
-/* pid 0 is the caller; otherwise a thread id of the caller's process. */
+/* pid 0 is the caller; otherwise a thread of the caller's process. */
 long sys_get_robust_list(const uint64_t *a, struct trapframe *tf)
 {
 	struct thread *self = cur_thread(), *t = self;
 	if (a[0]) {
-		t = thread_lookup(self->proc, (tid_t)a[0]);
-		if (!t || t->state == STATE_DEAD)
+		t = thread_by_ltid((pid_t)a[0]);
+		if (!t || t->proc != self->proc || t->state == STATE_DEAD)
 			return -ESRCH;
 	}
 	uint64_t head = t->robust_list, len = sizeof(struct linux_robust_head);
@@ -61,7 +61,7 @@ static void owner_died(struct thread *t, uaddr_t uaddr, bool pi)
 	uint32_t word;
 	if ((uaddr & 3) || copy_from_user(&word, uaddr, sizeof(word)))
 		return;
-	if ((word & FUTEX_TID_MASK) != (uint32_t)t->tid)
+	if ((word & FUTEX_TID_MASK) != (uint32_t)t->ltid)
 		return;
 	uint32_t died = (word & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
 	if (copy_to_user(uaddr, &died, sizeof(died)))

@@ -17,12 +17,11 @@
  * sched_getparam reports the priority that was set, without inheritance
  * (0 for SCHED_OTHER).
  *
- * The id argument names a thread as musl's pthread calls pass it: 0 is the
- * caller; otherwise a thread id of the caller's process (gettid numbers
- * threads from 1 in each process, as tkill reads them); otherwise a pid,
- * meaning that process's first thread. Changing another process needs
- * privilege or the caller's effective uid equal to its real or effective
- * uid (Linux's rule); reading needs nothing.
+ * The id argument names a thread as Linux does: 0 is the caller; otherwise
+ * a Linux thread id (gettid: thread->ltid), where a pid is its process's
+ * first thread (or, once that ended, any of its threads). Changing another
+ * process needs privilege or the caller's effective uid equal to its real
+ * or effective uid (Linux's rule); reading needs nothing.
  *
  * The kernel runs on one CPU: every affinity mask is {0}, and a mask
  * without CPU 0 is EINVAL.
@@ -54,15 +53,11 @@ static long sched_target(int64_t id, bool change, struct thread **out)
 		*out = self;
 		return 0;
 	}
-	struct thread *t = thread_lookup(self->proc, (tid_t)id);
-	if (t) {
-		*out = t;
-		return 0;
-	}
-	struct process *p = process_lookup((pid_t)id);
-	if (!p || p->state != PROC_ALIVE || list_empty(&p->threads))
+	struct thread *t = thread_by_ltid((pid_t)id);
+	struct process *p = t ? t->proc : process_lookup((pid_t)id);
+	if (!p || p->state != PROC_ALIVE || list_empty(&p->threads) ||
+	    (t && t->state == STATE_DEAD))
 		return -ESRCH;
-	t = thread_lookup(p, 1);
 	if (!t)
 		t = list_entry(p->threads.next, struct thread, proc_link);
 	if (change && p != self->proc && !process_is_privileged(self->proc) &&

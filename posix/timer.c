@@ -75,8 +75,9 @@ long sys_timer_create(const uint64_t *a, struct trapframe *tf)
 		case L_SIGEV_NONE:
 			break;
 		case L_SIGEV_THREAD_ID:
-			target = thread_lookup(cur_thread()->proc, ev.thread_id);
-			if (!target || target->state == STATE_DEAD)
+			target = thread_by_ltid(ev.thread_id);
+			if (!target || target->proc != cur_thread()->proc ||
+			    target->state == STATE_DEAD)
 				return -EINVAL;
 			break;
 		default:

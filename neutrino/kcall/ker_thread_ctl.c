@@ -5,6 +5,7 @@
  * from the trap frame (iretq, or sysretq from r11 once the user's r11 carries
  * the new IOPL), so the change takes effect on return. Root only; threads
  * created afterwards inherit it (io_priv_inherit, from ThreadCreate).
+ * _NTO_TCTL_TID tells the calling thread its id (libneutrino's gettid()).
  */
 #include <arch/cpu.h>
 #include <intr/intr.h>
@@ -12,6 +13,7 @@
 #include <kernel/errno.h>
 #include <kernel/percpu.h>
 #include <kernel/process.h>
+#include <mm/uaccess.h>
 #include <sched/thread.h>
 
 void io_priv_inherit(const struct thread *creator, struct thread *t)
@@ -36,6 +38,10 @@ long ker_thread_ctl(int cmd, uaddr_t data)
 		irq_restore(f);
 		thread_tf(self)->rflags |= RFLAGS_IOPL3;
 		return 0;
+	}
+	case _NTO_TCTL_TID: {
+		int tid = self->tid;
+		return copy_to_user(data, &tid, sizeof(tid)) ? -EFAULT : 0;
 	}
 	default:
 		return -EINVAL;

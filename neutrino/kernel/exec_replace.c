@@ -113,6 +113,10 @@ int exec_replace(struct exec_loaded *l, const char *name)
 	p->brk_start = p->brk_cur = l->brk;
 	p->image_map = 0;
 	p->did_exec = true;
+	if (self->ltid != p->pid) { /* the only thread now: it takes the pid as Linux's */
+		pid_free_thread(self->ltid, self);
+		self->ltid = p->pid;
+	}
 	exec_set_cmdline(p, l);
 	const char *base = name;
 	for (const char *s = name; *s; s++)

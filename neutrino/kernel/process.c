@@ -27,18 +27,21 @@
  * the dying process, before the kernel's detach backstop. */
 void fd_exit_all(void) __attribute__((weak));
 
-static struct process *pid_table[PID_MAX];
+/* The pid space: a slot is free (0), a process, or (PID_THREAD set) a
+ * thread numbered there: its Linux thread id (thread->ltid). */
+static uintptr_t pid_table[PID_MAX];
+#define PID_THREAD 1u
 static pid_t last_pid;
 uint64_t nr_processes, nr_threads;
 
-static pid_t pid_alloc(struct process *p)
+static pid_t pid_alloc(uintptr_t owner)
 {
 	for (unsigned n = 0; n < PID_MAX - 1; n++) {
 		pid_t pid = last_pid + 1 + (pid_t)n;
 		if (pid >= PID_MAX)
 			pid -= PID_MAX - 1;
 		if (!pid_table[pid]) {
-			pid_table[pid] = p;
+			pid_table[pid] = owner;
 			last_pid = pid;
 			return pid;
 		}
@@ -67,7 +70,7 @@ struct process *process_create(struct process *parent, const char *name)
 	if (!p)
 		return NULL;
 	p->as = aspace_create();
-	pid_t pid = p->as ? pid_alloc(p) : -ENOMEM;
+	pid_t pid = p->as ? pid_alloc((uintptr_t)p) : -ENOMEM;
 	if (pid < 0) {
 		if (p->as)
 			aspace_destroy(p->as);
@@ -106,7 +109,7 @@ struct process *process_create(struct process *parent, const char *name)
 	}
 	if (job_inherit(p, parent)) {
 		list_del(&p->sibling);
-		pid_table[pid] = NULL;
+		pid_table[pid] = 0;
 		aspace_destroy(p->as);
 		kfree(p);
 		return NULL;
@@ -118,9 +121,32 @@ struct process *process_create(struct process *parent, const char *name)
 
 struct process *process_lookup(pid_t pid)
 {
-	if (pid <= 0 || pid >= PID_MAX)
+	if (pid <= 0 || pid >= PID_MAX || (pid_table[pid] & PID_THREAD))
 		return NULL;
-	return pid_table[pid];
+	return (struct process *)pid_table[pid];
+}
+
+pid_t pid_alloc_thread(struct thread *t) { return pid_alloc((uintptr_t)t | PID_THREAD); }
+
+void pid_free_thread(pid_t id, struct thread *t)
+{
+	if (id > 0 && id < PID_MAX && pid_table[id] == ((uintptr_t)t | PID_THREAD))
+		pid_table[id] = 0;
+}
+
+struct thread *thread_by_ltid(pid_t id)
+{
+	if (id <= 0 || id >= PID_MAX || !pid_table[id])
+		return NULL;
+	if (pid_table[id] & PID_THREAD)
+		return (struct thread *)(pid_table[id] & ~(uintptr_t)PID_THREAD);
+	struct process *p = (struct process *)pid_table[id];
+	list_for_each(pos, &p->threads) {
+		struct thread *t = list_entry(pos, struct thread, proc_link);
+		if (t->ltid == id)
+			return t;
+	}
+	return NULL; /* its first thread ended (or it is a zombie) */
 }
 
 bool process_is_privileged(const struct process *p) { return p->uid == 0; }
@@ -163,7 +189,7 @@ void process_reap(struct process *p)
 {
 	job_release(p);
 	list_del(&p->sibling);
-	pid_table[p->pid] = NULL;
+	pid_table[p->pid] = 0;
 	kfree(p);
 	nr_processes--;
 }

@@ -6,17 +6,25 @@
  * recursive mutexes, and for semaphore posts. Return 0 or an errno value.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/neutrino.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static __thread uint32_t self_id;
 
+/* A forked child's only thread has a new pid and thread id. Registered
+ * before main (pthread_atfork allocates: not in the middle of a program). */
+static void forget_self_id(void) { self_id = 0; }
+__attribute__((constructor)) static void sync_init(void)
+{
+	pthread_atfork(NULL, NULL, forget_self_id);
+}
+
 uint32_t _nto_sync_self(void)
 {
 	if (!self_id)
-		self_id = _NTO_SYNC_ID(getpid(), syscall(SYS_gettid));
+		self_id = _NTO_SYNC_ID(getpid(), gettid());
 	return self_id;
 }
 

@@ -43,6 +43,13 @@ static struct thread *thread_alloc(bool kernel)
 	return t;
 }
 
+static void thread_release(struct thread *t)
+{
+	pmm_free_pages(virt_to_phys(t->kstack), KSTACK_ORDER);
+	kfree(t->fpu);
+	kfree(t);
+}
+
 bool join_tid_pending(struct process *p, tid_t tid) __attribute__((weak));
 
 /* Thread ids count up from 1 and wrap at TID_MAX to the lowest id neither a
@@ -74,6 +81,11 @@ struct thread *thread_create_user(struct process *p, uaddr_t entry, uaddr_t stac
 	struct thread *t = thread_alloc(false);
 	if (!t)
 		return NULL;
+	t->ltid = list_empty(&p->threads) ? p->pid : pid_alloc_thread(t);
+	if (t->ltid < 0) {
+		thread_release(t);
+		return NULL;
+	}
 	struct trapframe *tf = thread_tf(t);
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = entry;
@@ -135,9 +147,8 @@ struct thread *thread_create_idle(void)
 
 void thread_free(struct thread *t)
 {
-	pmm_free_pages(virt_to_phys(t->kstack), KSTACK_ORDER);
-	kfree(t->fpu);
-	kfree(t);
+	pid_free_thread(t->ltid, t);
+	thread_release(t);
 	nr_threads--;
 }
 

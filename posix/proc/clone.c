@@ -129,7 +129,7 @@ static long new_thread(struct trapframe *tf, uint64_t flags, uaddr_t sp, uaddr_t
 	t->fs_base = (flags & CLONE_SETTLS) ? tls : self->fs_base;
 	t->sig_blocked = self->sig_blocked;
 	t->flags |= TF_DETACHED | (self->flags & TF_IO);
-	int32_t tid = t->tid;
+	int32_t tid = t->ltid;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = ctid;
 	if (flags & CLONE_PARENT_SETTID) /* same address space: both are ours to store */

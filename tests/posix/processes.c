@@ -7,8 +7,9 @@
  * (setsid/setpgid/getpgid/getsid rules), getppid and reparenting, uname,
  * getrandom, getrlimit/setrlimit/prlimit with RLIMIT_NOFILE enforced,
  * getrusage/times, robust mutexes whose owner thread or process died
- * (EOWNERDEAD), /proc/<pid>/cmdline and start time, kill errors. Built
- * once, run on the Linux host and in QEMU (ptest.h).
+ * (EOWNERDEAD), thread ids (gettid, tgkill, tkill), /proc/<pid>/cmdline
+ * and start time, kill errors. Built once, run on the Linux host and in
+ * QEMU (ptest.h).
  *
  * Started with arguments, the program is one of its own children (see
  * child_main).
@@ -24,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/times.h>
 #include <sys/utsname.h>
 
@@ -577,6 +579,59 @@ static void robust_case(bool pshared, int protocol)
 	munmap(m, sizeof(*m));
 }
 
+static volatile pid_t tid_in_handler;
+static void note_tid(int sig)
+{
+	(void)sig;
+	tid_in_handler = gettid();
+}
+
+struct tid_arg {
+	volatile pid_t tid;
+	volatile int stop;
+};
+
+static void *report_tid(void *arg)
+{
+	struct tid_arg *ta = arg;
+	ta->tid = gettid();
+	while (!ta->stop)
+		ptest_sleep_ms(1);
+	return NULL;
+}
+
+/* Thread ids: the main thread's is the pid, another thread's is a number
+ * of its own that tgkill and tkill reach. */
+static void test_thread_ids(void)
+{
+	CHECK_EQ(gettid(), getpid());
+	struct sigaction sa = {.sa_handler = note_tid}, old;
+	sigemptyset(&sa.sa_mask);
+	CHECK_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+	struct tid_arg ta = {0, 0};
+	pthread_t th;
+	if (!CHECK_EQ(pthread_create(&th, NULL, report_tid, &ta), 0))
+		return;
+	for (int i = 0; i < 5000 && !ta.tid; i++)
+		ptest_sleep_ms(1);
+	pid_t tid = ta.tid;
+	CHECK(tid > 0 && tid != getpid());
+	CHECK_EQ(syscall(SYS_tgkill, getpid(), tid, SIGUSR1), 0);
+	for (int i = 0; i < 5000 && tid_in_handler != tid; i++)
+		ptest_sleep_ms(1);
+	CHECK_EQ(tid_in_handler, tid);
+	tid_in_handler = 0;
+	CHECK_EQ(syscall(SYS_tkill, tid, SIGUSR1), 0);
+	for (int i = 0; i < 5000 && tid_in_handler != tid; i++)
+		ptest_sleep_ms(1);
+	CHECK_EQ(tid_in_handler, tid);
+	CHECK_ERR(syscall(SYS_tgkill, getppid(), tid, 0), ESRCH); /* not that process's */
+	ta.stop = 1;
+	CHECK_EQ(pthread_join(th, NULL), 0);
+	CHECK_ERR(syscall(SYS_tgkill, getpid(), tid, 0), ESRCH); /* gone */
+	sigaction(SIGUSR1, &old, NULL);
+}
+
 static void test_robust(void)
 {
 	robust_case(false, PTHREAD_PRIO_NONE);
@@ -684,7 +739,7 @@ static void test_system_info(void)
 	CHECK_ERR(getrandom(a, 8, 0x100), EINVAL);
 	CHECK(getentropy(a, 32) == 0);
 	/* ids */
-	KNOWN_GAP(gettid() == getpid(), "thread ids are per process: the main thread's is 1");
+	CHECK_EQ(gettid(), getpid());
 	uid_t r, e, s;
 	CHECK(getresuid(&r, &e, &s) == 0 && r == getuid() && e == geteuid());
 	gid_t gr, ge, gs;
@@ -801,6 +856,7 @@ int main(int argc, char **argv)
 	ptest_in_child(groups_sessions_child, NULL, "groups and sessions");
 	test_usage();
 	test_robust();
+	test_thread_ids();
 	test_proc_files();
 	test_reparent();
 	test_system_info();

@@ -84,6 +84,16 @@ struct process {
  * parent. NULL when out of memory or pids. */
 struct process *process_create(struct process *parent, const char *name);
 struct process *process_lookup(pid_t pid);
+/*
+ * Linux thread ids (the POSIX personality's gettid, tkill, futex owners):
+ * a process's first thread is numbered with the pid, every other thread
+ * gets a number of its own from the pid space (no process or other thread
+ * has it), free again when the thread is freed. pid_alloc_thread gives the
+ * number or -EAGAIN; thread_by_ltid finds the live thread, or NULL.
+ */
+pid_t pid_alloc_thread(struct thread *t);
+void pid_free_thread(pid_t id, struct thread *t);
+struct thread *thread_by_ltid(pid_t id);
 /* Starts ending the process: every other thread is killed; the process
  * becomes a zombie with status when its last thread is gone. */
 void process_exit(struct process *p, int wait_status);

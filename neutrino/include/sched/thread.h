@@ -62,6 +62,7 @@ struct thread {
 	void *kstack;               /* [I] lowest address of the kernel stack */
 	struct process *proc;       /* [I] */
 	tid_t tid;                  /* [I] unique in its process, from 1 */
+	pid_t ltid;                 /* [p] its number in the pid space (Linux thread id, kernel/process.c) */
 	uint8_t prio;               /* [s] effective priority */
 	uint8_t real_prio;          /* [s] priority without inheritance */
 	uint8_t policy;             /* [s] enum sched_policy */

@@ -93,8 +93,15 @@ struct _sched_info {
 
 /* ThreadCtl() commands */
 #define _NTO_TCTL_IO 1 /* I/O privilege (IOPL 3) for the calling thread; root only */
+/* Extension: *(int *)data = the calling thread's id, the one native calls use
+ * (ThreadJoin, SchedGet, SignalKill, _msg_info.tid). libneutrino's gettid(). */
+#define _NTO_TCTL_TID 0x100
 
 #ifndef __KERNEL__
+/* QNX's gettid(): the calling thread's id for native calls (libneutrino;
+ * replaces musl's Linux gettid() in programs linked with libneutrino). */
+pid_t gettid(void);
+
 /* Linear-buffer forms of the message calls (QNX: a negative part count). */
 long MsgSend(int coid, const void *smsg, size_t sbytes, void *rmsg, size_t rbytes);
 long MsgSend_r(int coid, const void *smsg, size_t sbytes, void *rmsg, size_t rbytes);

@@ -58,7 +58,7 @@ void probe_threads(void)
 		TRY("SignalProcmask", SignalProcmask(0, tids[i], SIG_BLOCK, NULL, NULL), ESRCH, EINVAL);
 		TRY("SignalKill", SignalKill(0, getpid(), tids[i], 0, 0, 0), ESRCH, EINVAL);
 	}
-	TRY("ThreadJoin", ThreadJoin((int)syscall(SYS_gettid), NULL), EDEADLK, EINVAL);
+	TRY("ThreadJoin", ThreadJoin(gettid(), NULL), EDEADLK, EINVAL);
 	TRY("ThreadCtl", ThreadCtl(0x7fffffff, NULL), EINVAL);
 	TRY("ThreadCtl", ThreadCtl(-1, KADDR), EINVAL);
 }

@@ -145,7 +145,7 @@ static void test_signals(int r)
 	struct sigaction sa = {.sa_handler = on_usr1};
 	sigemptyset(&sa.sa_mask);
 	CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
-	sig_tid = (int)syscall(SYS_gettid);
+	sig_tid = gettid(); /* native: SignalKill */
 	struct pollfd p = {r, POLLIN, 0};
 	sig_count = 0;
 	later(signaller, 50);
@@ -186,7 +186,7 @@ static void test_no_eintr(int pipes)
 	struct sigaction sa = {.sa_handler = on_usr1}; /* no SA_RESTART */
 	sigemptyset(&sa.sa_mask);
 	CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
-	sig_tid = (int)syscall(SYS_gettid);
+	sig_tid = gettid(); /* native: SignalKill */
 	sig_count = 0;
 	burst_done = 0;
 	int eintr = 0, calls = 0;

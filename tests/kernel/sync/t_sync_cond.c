@@ -24,7 +24,7 @@ static void *waiter_body(void *arg)
 			wake_errs++;
 	}
 	/* we own the mutex again */
-	if ((m.owner & ~_NTO_SYNC_WAITING) == thread_sync_id((int)syscall(SYS_gettid)))
+	if ((m.owner & ~_NTO_SYNC_WAITING) == thread_sync_id(gettid()))
 		owner_ok++;
 	woken_prio[woken++] = prio;
 	ready--;

@@ -7,7 +7,8 @@
  *      critical section; a fast-path owner hands over to a kernel waiter;
  *  (d) TimerTimeout on a mutex wait gives ETIMEDOUT and leaves no WAITING bit;
  *  (e) owner death: a waiter gets EOWNERDEAD and owns the mutex; an
- *      unknown dead owner's mutex is taken with EOWNERDEAD; revive.
+ *      unknown dead owner's mutex is taken with EOWNERDEAD; revive;
+ *  (f) a forked child's fast path uses its own id (not its parent's).
  * The main thread runs SCHED_FIFO at priority 20.
  */
 #include "sync_util.h"
@@ -17,7 +18,7 @@ static const sync_t ro_mutex = {0, 0};
 
 static void test_fast_path(void)
 {
-	uint32_t me = _NTO_SYNC_ID(getpid(), syscall(SYS_gettid));
+	uint32_t me = _NTO_SYNC_ID(getpid(), gettid());
 	CHECK_EQ(_nto_sync_self(), me);
 	CHECK_EQ(mutex_init(&m, PTHREAD_PRIO_INHERIT_NTO, 0, 0), 0);
 	CHECK_EQ(m.owner, 0);
@@ -246,6 +247,29 @@ static void test_owner_death(void)
 	CHECK_EQ(my_prio(), 20);
 }
 
+/* In a forked child the cached owner id is the child's: locks taken in
+ * the fast path and released in the kernel (or the other way) agree. */
+static void test_forked_child(void)
+{
+	CHECK(_nto_sync_self() != 0); /* cached in the parent */
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (_nto_sync_self() != _NTO_SYNC_ID(getpid(), gettid()))
+			_exit(1); /* the parent's id: the kernel calls below would block */
+		int bad = 0;
+		sync_t c;
+		bad |= mutex_init(&c, PTHREAD_PRIO_INHERIT_NTO, 0, 0) << 1;
+		bad |= (_nto_mutex_lock(&c) != 0) << 2;
+		bad |= (SyncMutexUnlock(&c) != 0) << 3;
+		bad |= (SyncMutexLock(&c) != 0) << 4;
+		bad |= (_nto_mutex_unlock(&c) != 0) << 5;
+		_exit(bad);
+	}
+	int status = -1;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK_EQ(status, 0);
+}
+
 int main(void)
 {
 	ntest_start("sync_mutex");
@@ -260,5 +284,6 @@ int main(void)
 	sleep_ms(10);
 	CHECK_EQ(SysMemInfo(&m1), 0);
 	CHECK_EQ(m1.kmem_in_use, m0.kmem_in_use);
+	test_forked_child();
 	ntest_done();
 }
