@@ -1,6 +1,7 @@
 /*
  * Attribute handlers with POSIX semantics: stat, chmod, chown, utime(s),
- * pathconf, sync, and devctl's generic commands (F_GETFL / F_SETFL).
+ * pathconf, sync, and devctl's generic commands (F_GETFL / F_SETFL, and
+ * statfs for a server that is not a file system).
  * Called through the handler tables and by servers' own handlers.
  */
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/dcmd_fsys.h>
 #include <sys/iofunc.h>
 
 int iofunc_stat(resmgr_context_t *ctp, iofunc_attr_t *attr, struct _io_stat *st)
@@ -176,6 +178,22 @@ int iofunc_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb, io
 		ocb->ioflag = (int32_t)(((uint32_t)ocb->ioflag & ~settable) | ((uint32_t)nf & settable));
 		memset(&msg->o, 0, sizeof(msg->o));
 		return _RESMGR_PTR(ctp, &msg->o, sizeof(msg->o));
+	}
+	case DCMD_FSYS_STATFS: {
+		/* a server that is not a file system: no blocks, no inodes */
+		struct _fsys_statfs st = {
+			.f_type = _FSYS_MAGIC_RESMGR,
+			.f_bsize = 4096,
+			.f_frsize = 4096,
+			.f_namelen = NAME_MAX,
+			.f_flags = _FSYS_ST_VALID,
+		};
+		uint64_t dev = attr->mount ? attr->mount->dev : 0;
+		memcpy(st.f_fsid, &dev, sizeof(st.f_fsid));
+		memset(&msg->o, 0, sizeof(msg->o));
+		msg->o.nbytes = sizeof(st);
+		memcpy(&msg->o + 1, &st, sizeof(st));
+		return _RESMGR_PTR(ctp, &msg->o, sizeof(msg->o) + sizeof(st));
 	}
 	}
 	return _RESMGR_DEFAULT;

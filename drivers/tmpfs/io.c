@@ -18,16 +18,11 @@
 #include "tmpfs.h"
 
 #include <sys/resmgr_ext.h>
+#include <sys/dcmd_fsys.h>
 
 #define IO_PARTS 64 /* pages per MsgReadv / MsgWritev */
 #define TMPFS_MAGIC 0x01021994
 
-/*
- * statfs() of the file system: _IO_DEVCTL with this command replies a
- * Linux x86_64 struct statfs (120 bytes). Proposed for a public dcmd
- * header (QNX calls its statvfs command DCMD_FSYS_STATVFS, number 13).
- */
-#define DCMD_FSYS_STATFS __DIOF(_DCMD_FSYS, 13, struct statfs)
 
 resmgr_io_funcs_t tmpfs_io_file, tmpfs_io_dir, tmpfs_io_other;
 

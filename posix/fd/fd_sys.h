@@ -68,6 +68,8 @@
 #define NR_syncfs 306
 #define NR_renameat2 316
 #define NR_statx 332
+#define NR_statfs 137
+#define NR_fstatfs 138
 #define NR_faccessat2 439
 
 #define FD_SYSCALL(name) long sys_##name(const uint64_t *a, struct trapframe *tf)
@@ -96,6 +98,9 @@ FD_SYSCALL(stat);
 FD_SYSCALL(lstat);
 FD_SYSCALL(newfstatat);
 FD_SYSCALL(statx);
+/* statfs.c */
+FD_SYSCALL(statfs);
+FD_SYSCALL(fstatfs);
 /* dir.c, names.c */
 FD_SYSCALL(getdents64);
 FD_SYSCALL(mkdir);

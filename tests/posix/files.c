@@ -4,14 +4,15 @@
  * read/write/readv/writev, pread/pwrite, lseek (holes, SEEK_END, errors),
  * dup/dup2/dup3 and what they share, fcntl (F_GETFD/F_SETFD, F_GETFL/
  * F_SETFL, F_DUPFD, F_DUPFD_CLOEXEC), fstat/newfstatat/statx against each
- * other, ftruncate, fsync/fdatasync/sync. Built once, run on the Linux host
- * and in QEMU (ptest.h).
+ * other, ftruncate, fsync/fdatasync/sync, statfs/fstatfs. Built once, run
+ * on the Linux host and in QEMU (ptest.h).
  */
 #include "ptest.h"
 
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/vfs.h>
 
 static const char text[] = "hello world";
 
@@ -320,6 +321,28 @@ static void test_truncate_sync(void)
 }
 
 /* A larger file through several writes: contents survive exactly. */
+/* statfs and fstatfs agree on the file system of our directory (a real
+ * one: it has blocks and room); a device answers too; errors. */
+static void test_statfs(void)
+{
+	struct statfs a, b, d;
+	CHECK_EQ(statfs(".", &a), 0);
+	int fd = open("sf", O_CREAT | O_RDWR, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ(fstatfs(fd, &b), 0);
+	CHECK_EQ(a.f_type, b.f_type);
+	CHECK(!memcmp(&a.f_fsid, &b.f_fsid, sizeof(a.f_fsid)));
+	CHECK(a.f_bsize > 0 && a.f_blocks > 0 && a.f_bavail <= a.f_bfree && a.f_bfree <= a.f_blocks);
+	CHECK(a.f_namelen >= 255);
+	close(fd);
+	CHECK_EQ(statfs("/dev/null", &d), 0);
+	CHECK_ERR(statfs("nonexistent/x", &a), ENOENT);
+	CHECK_ERR(syscall(SYS_statfs, ".", 8), EFAULT); /* musl's statfs() would clear *buf first */
+	CHECK_ERR(fstatfs(-1, &a), EBADF);
+	CHECK_ERR(fstatfs(999, &a), EBADF);
+	unlink("sf");
+}
+
 static void test_big(void)
 {
 	enum { CHUNK = 65536, COUNT = 16 };
@@ -388,6 +411,7 @@ int main(void)
 	test_dup();
 	test_stat();
 	test_truncate_sync();
+	test_statfs();
 	test_big();
 	ptest_done();
 }
