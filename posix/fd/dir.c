@@ -33,6 +33,8 @@ long sys_getdents64(const uint64_t *a, struct trapframe *tf)
 		return -ENOTDIR;
 	struct _io_read m = { .type = _IO_READ, .nbytes = (int32_t)len, .xtype = _IO_XTYPE_NONE };
 	long r = fd_send(fd, &m, sizeof(m), (void *)a[1], len);
+	if (r > (long)len)
+		r = -EIO; /* more than the buffer holds: a broken server */
 	if (r > 0)
 		fdi_moved(fd, _IO_READ, r); /* FDI_DIR: its offset is lost to recovery */
 	return r;

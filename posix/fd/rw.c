@@ -21,7 +21,8 @@
 /*
  * One transfer: type _IO_READ or _IO_WRITE, data parts v[HDR_PARTS..n) in
  * user memory (v[0..HDR_PARTS) are ours to fill), total bytes, off < 0 for
- * the fd's own offset. Returns bytes moved or -errno.
+ * the fd's own offset. Returns bytes moved (never more than total: a
+ * larger count from the server is -EIO) or -errno.
  */
 static long rw_send(int64_t fd, uint16_t type, struct ipc_iov *v, unsigned n, size_t total,
 		    int64_t off)
@@ -44,6 +45,8 @@ static long rw_send(int64_t fd, uint16_t type, struct ipc_iov *v, unsigned n, si
 	} else {
 		r = fd_sendv(fd, v + first, HDR_PARTS - first, v + HDR_PARTS, n - HDR_PARTS);
 	}
+	if (r > (long)total)
+		r = -EIO; /* a server claiming more than was asked is not believed */
 	if (r > 0 && off < 0)
 		fdi_moved((int)fd, type, r);
 	return r;

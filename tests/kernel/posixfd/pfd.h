@@ -7,6 +7,7 @@
 #define PFD_DIR "/test/fd"
 #define PFD_CONS "/test/fdcons" /* writes go to the server's console */
 #define PFD_NAME_MAX 32
+#define PFD_LIAR "liar" /* its reads and writes claim 4096 bytes more than asked */
 #define PFD_FILE_MAX (1u << 20)
 /* _IOWR('p', 1, int): the int comes back doubled */
 #define PFD_IOC_DOUBLE 0xC0047001u

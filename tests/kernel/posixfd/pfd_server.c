@@ -9,7 +9,9 @@
  *  - poll: input while the OCB's offset is below the file size, output
  *    always; every write wakes the armed readers;
  *  - ioctl: PFD_IOC_DOUBLE (an _IOWR int, doubled) and TIOCGWINSZ (24x80);
- *    others ENOTTY.
+ *    others ENOTTY;
+ *  - a file named PFD_LIAR answers reads and writes with a count 4096 more
+ *    than was asked (a broken or hostile server).
  * It also attaches PFD_CONS, whose writes it copies to its own fd 1 (the
  * kernel console while it has no fd 1): the test's stdout and stderr while
  * the opens of the test would otherwise take fds 1 and 2.
@@ -157,7 +159,7 @@ static int file_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 		n = (size_t)msg->i.nbytes;
 	if ((msg->i.xtype & _IO_XTYPE_MASK) != _IO_XTYPE_OFFSET)
 		ocb->offset = off + (int64_t)n;
-	_IO_SET_READ_NBYTES(ctp, n);
+	_IO_SET_READ_NBYTES(ctp, n + (strcmp(f->name, PFD_LIAR) ? 0 : 4096));
 	return n ? _RESMGR_PTR(ctp, f->data + off, n) : EOK;
 }
 
@@ -200,7 +202,7 @@ static int file_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 		ocb->offset = (int64_t)end;
 	f->attr.flags |= IOFUNC_ATTR_MTIME | IOFUNC_ATTR_CTIME;
 	iofunc_notify_trigger(f->notify, 1, IOFUNC_NOTIFY_INPUT);
-	_IO_SET_WRITE_NBYTES(ctp, n);
+	_IO_SET_WRITE_NBYTES(ctp, n + (strcmp(f->name, PFD_LIAR) ? 0 : 4096));
 	return EOK;
 }
 

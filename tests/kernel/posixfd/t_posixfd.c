@@ -297,6 +297,26 @@ static void test_files(void)
 	CHECK_ERR(open(F("a/b"), O_RDONLY | O_CREAT, 0600), ENOENT);
 }
 
+/* A server's count above what was asked is an I/O error, never believed:
+ * the kernel's own reads (exec, mmap) would overrun their buffers. */
+static void test_liar(void)
+{
+	int fd = open(F(PFD_LIAR), O_CREAT | O_RDWR, 0755);
+	if (!CHECK(fd >= 3))
+		return;
+	CHECK_ERR(write(fd, "abc", 3), EIO);
+	CHECK_EQ(ftruncate(fd, 8192), 0);
+	char b[16];
+	CHECK_ERR(read(fd, b, sizeof(b)), EIO);
+	CHECK_ERR(pread(fd, b, sizeof(b), 0), EIO);
+	struct iovec v[1] = {{b, sizeof(b)}};
+	CHECK_ERR(readv(fd, v, 1), EIO);
+	char *argv[] = {F(PFD_LIAR), NULL}, *envp[] = {NULL};
+	CHECK_ERR(execve(F(PFD_LIAR), argv, envp), EIO); /* the kernel reads the ELF header */
+	close(fd);
+	CHECK_EQ(unlink(F(PFD_LIAR)), 0);
+}
+
 static void test_dirs(void)
 {
 	int dfd = open(PFD_DIR, O_RDONLY | O_DIRECTORY);
@@ -370,6 +390,7 @@ int main(void)
 	test_symlinks();
 	test_dup();
 	test_files();
+	test_liar();
 	test_dirs();
 	console_off();
 	stop_server(srv);
