@@ -1,7 +1,8 @@
 /*
  * procnto: the first user process (pid 1, uid 0), started by the kernel
  * from the boot-image entry flagged +boot. It is the path manager and
- * serves its own names (pathmgr/, fs/) as a resource manager on channel 1
+ * serves its own names (pathmgr/, fs/, the shared memory objects of
+ * memmgr/ at /dev/shmem) as a resource manager on channel 1
  * (SYSMGR_CHID), which every process is connected to (SYSMGR_COID).
  *
  * Process deaths: every process's connection to channel 1 ends with a
@@ -26,6 +27,7 @@
 #include "fs/node.h"
 #include "fs/procfs.h"
 #include "log.h"
+#include "memmgr/shmem.h"
 #include "pathmgr/pathmgr.h"
 #include "procmgr/procmgr.h"
 
@@ -96,6 +98,10 @@ int main(void)
 	}
 	if ((rc = procfs_init(dpp)) < 0 || (rc = bootfs_init(dpp, &image)) < 0) {
 		pn_log("cannot set up /proc: %s", strerror(-rc));
+		return 1;
+	}
+	if ((rc = shmem_init(dpp)) < 0) {
+		pn_log("cannot set up /dev/shmem: %s", strerror(-rc));
 		return 1;
 	}
 

@@ -56,11 +56,11 @@ static size_t io_min_size(int type)
 	case _IO_SYNC: return sizeof(struct _io_sync);
 	case _IO_MSG: return sizeof(struct _io_msg);
 	case _IO_CLOSE: return sizeof(struct _io_close);
+	case _IO_MMAP: return sizeof(struct _io_mmap);
 	case _IO_OPENFD:
 	case _IO_FDINFO:
 	case _IO_LOCK:
 	case _IO_SHUTDOWN:
-	case _IO_MMAP:
 	case _IO_POWER: return 4;
 	}
 	return 0;
@@ -96,7 +96,12 @@ static int io_call(resmgr_context_t *ctp, int type, struct ocb_ref *ref)
 	case _IO_FDINFO: CALL(fdinfo, void);
 	case _IO_LOCK: CALL(lock, void);
 	case _IO_SHUTDOWN: CALL(shutdown, void);
-	case _IO_MMAP: CALL(mmap, void);
+	case _IO_MMAP: {
+		/* default: this server cannot map its files (mmap() gets ENODEV) */
+		__typeof__(f->mmap) fn = IO_FUNC(f, mmap);
+		int r = fn ? fn(ctp, (io_mmap_t *)m, ocb) : _RESMGR_DEFAULT;
+		return r == _RESMGR_DEFAULT ? ENODEV : r;
+	}
 	case _IO_POWER: CALL(power, void);
 	}
 	return ENOSYS;

@@ -19,6 +19,7 @@
 #include <ipc/kmsg.h>
 #include <kernel/signal.h>
 #include <mm/kmem.h>
+#include <mm/memobj.h>
 #include <mm/vm.h>
 #include <sched/clock.h>
 #include <sched/sched.h>
@@ -178,6 +179,7 @@ void process_discard(struct process *p)
 	assert(!p->nthreads);
 	CALL_HOOK(ipc_process_exit, p);
 	CALL_HOOK(signal_process_exit, p);
+	memobj_process_exit(p);
 	if (p->as) {
 		aspace_destroy(p->as);
 		p->as = NULL;
@@ -215,6 +217,7 @@ void process_last_thread_gone(struct process *p)
 	CALL_HOOK(intr_process_exit, p);
 	CALL_HOOK(signal_process_exit, p);
 	CALL_HOOK(posix_process_exit, p);
+	memobj_process_exit(p);
 	if (p->as) {
 		aspace_activate(NULL);
 		aspace_destroy(p->as);

@@ -6,12 +6,16 @@
  * held across a preemption point, so threads of the forking process that
  * run meanwhile (and may unmap or fault) cannot pull anything from under
  * it; a page they change during the copy is seen before or after the
- * change, as with any concurrent fork.
+ * change, as with any concurrent fork. Regions of a memory object are
+ * shared with the object (MAP_SHARED) or copy-on-write from it like any
+ * private memory; pages beyond the object's end are not copied (the
+ * object may be shrinking meanwhile: the child faults there, SIGBUS).
  */
 #include <arch/cpu.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <mm/kmem.h>
+#include <mm/memobj.h>
 #include <mm/pmm.h>
 #include <mm/vm.h>
 #include <sched/sched.h>
@@ -21,13 +25,11 @@
 static int copy_regions(struct aspace *dst, struct aspace *src)
 {
 	list_for_each(pos, &src->regions) {
-		struct vm_region *r = list_entry(pos, struct vm_region, link);
-		struct vm_region *n = kzalloc(sizeof(*n));
+		struct vm_region t = *list_entry(pos, struct vm_region, link);
+		t.zap_gen = 0;
+		struct vm_region *n = vm_region_new(dst, &t);
 		if (!n)
 			return -ENOMEM;
-		n->start = r->start;
-		n->end = r->end;
-		n->prot = r->prot;
 		list_add_tail(&dst->regions, &n->link);
 	}
 	return 0;
@@ -38,8 +40,10 @@ static int share_page(struct aspace *dst, struct aspace *src, const struct vm_re
 		      uaddr_t va)
 {
 	/* a shared page must exist before both sides can see it (a PROT_NONE
-	 * shared region has none to share) */
-	bool fill = (r->prot & VM_SHARED) && (r->prot & (VM_READ | VM_WRITE | VM_EXEC));
+	 * shared region has none to share; an object has it for both) */
+	bool fill = (r->prot & VM_SHARED) && (r->prot & (VM_READ | VM_WRITE | VM_EXEC)) && !r->obj;
+	if (r->obj && r->pgoff + ((va - r->start) >> PAGE_SHIFT) >= memobj_pages(r->obj))
+		return 0;
 	uint64_t *spte = mmu_pte(src->pml4, va, fill);
 	if (!spte)
 		return fill ? -ENOMEM : 0;
@@ -54,6 +58,8 @@ static int share_page(struct aspace *dst, struct aspace *src, const struct vm_re
 		return -ENOMEM;
 	uint64_t e = *spte;
 	if (!(e & PTE_SHARED)) {
+		if (pmm_page_refcount(e & PTE_ADDR) >= VM_FRAME_REFS_MAX)
+			return -ENOMEM;
 		pmm_page_ref(e & PTE_ADDR);
 		dst->nr_pages++;
 		if (!(r->prot & VM_SHARED) && (e & PTE_W)) {
@@ -70,7 +76,7 @@ static int copy_pages(struct aspace *dst, struct aspace *src, const struct vm_re
 {
 	unsigned n = 0;
 	for (uaddr_t va = r->start; va < r->end;) {
-		if (!(r->prot & VM_SHARED) && !mmu_pte(src->pml4, va, false)) {
+		if ((!(r->prot & VM_SHARED) || r->obj) && !mmu_pte(src->pml4, va, false)) {
 			va = (va | (PT_SPAN - 1)) + 1; /* no page table here: nothing mapped */
 			continue;
 		}

@@ -4,11 +4,14 @@
  * errors), munmap then access (SIGSEGV, SEGV_MAPERR), mprotect (a write to
  * a read-only page is a SIGSEGV caught by a handler that siglongjmps out,
  * with si_addr and SEGV_ACCERR), mremap when the system has it, madvise,
- * a large stack frame. Built once, run on the Linux host and in QEMU
- * (ptest.h).
+ * a large stack frame, POSIX shared memory (shm_open, ftruncate, mmap
+ * shared across fork and copy-on-write, SIGBUS beyond the end after a
+ * shrink, EACCES for a writable shared mapping of a read-only fd). Built
+ * once, run on the Linux host and in QEMU (ptest.h).
  */
 #include "ptest.h"
 
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -286,6 +289,70 @@ static __attribute__((noinline)) int big_frame(int seed)
 	return sum;
 }
 
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+	on_segv(sig, si, uc);
+}
+
+static void test_shm(void)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "/ptest-mem-%d", (int)getpid());
+	int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+	if (!CHECK_OK(fd))
+		return;
+	long pg = sysconf(_SC_PAGESIZE);
+	CHECK_OK(ftruncate(fd, 2 * pg));
+	struct stat st;
+	CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 2 * pg);
+	char *m = mmap(NULL, (size_t)(2 * pg), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *p = mmap(NULL, (size_t)(2 * pg), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (!CHECK(m != MAP_FAILED && p != MAP_FAILED)) {
+		close(fd);
+		shm_unlink(name);
+		return;
+	}
+	strcpy(m, "parent");
+	pid_t pid = fork();
+	if (pid == 0) {
+		int ok = strcmp(m, "parent") == 0;
+		strcpy(m + pg, "child");
+		_exit(ok ? 0 : 1);
+	}
+	int status = -1;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_EQ(strcmp(m + pg, "child"), 0);
+	/* the private mapping copies on write; the object does not change */
+	CHECK_EQ(strcmp(p, "parent"), 0);
+	strcpy(p, "private");
+	CHECK_EQ(strcmp(m, "parent"), 0);
+	char buf[8] = {0};
+	CHECK_EQ(pread(fd, buf, 6, 0), 6);
+	CHECK_EQ(strcmp(buf, "parent"), 0);
+	/* a writable shared mapping needs a read-write fd */
+	int ro = shm_open(name, O_RDONLY, 0);
+	CHECK_OK(ro);
+	errno = 0;
+	CHECK(mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0) == MAP_FAILED &&
+	      errno == EACCES);
+	close(ro);
+	/* unlinked while mapped: the data stays */
+	CHECK_OK(shm_unlink(name));
+	CHECK_EQ(strcmp(m + pg, "child"), 0);
+	/* shrunk: the page beyond the end raises SIGBUS */
+	struct sigaction sa = {.sa_sigaction = on_bus, .sa_flags = SA_SIGINFO}, old;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	CHECK_OK(ftruncate(fd, pg));
+	CHECK(faults(m + pg, 0) && fault_code == BUS_ADRERR && fault_addr == m + pg);
+	CHECK(!faults(m, 1));
+	sigaction(SIGBUS, &old, NULL);
+	munmap(p, (size_t)(2 * pg));
+	munmap(m, (size_t)(2 * pg));
+	close(fd);
+}
+
 int main(void)
 {
 	ptest_start("memory");
@@ -298,6 +365,7 @@ int main(void)
 	test_fork_sharing();
 	test_mremap();
 	test_madvise();
+	test_shm();
 	CHECK_EQ(big_frame(3), 512 * 1024 / 4096);
 	ptest_done();
 }

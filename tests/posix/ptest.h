@@ -17,8 +17,8 @@
  *
  * ptest_start() also gives the program what it needs from the system: on
  * the Neutrino test image, whose startup script starts no servers, it
- * starts dev-misc, pipe and fs-tmp on /tmp (and /dev/shm) from /proc/boot
- * when their paths are missing. A program started there also has no fds
+ * starts dev-misc, pipe and fs-tmp on /tmp from /proc/boot (/dev/shm is
+ * procnto's) when their paths are missing. A program started there also has no fds
  * 0-2 (its writes to 1 and 2 go to the kernel console while those are
  * unconnected, and its first open() would take fd 0, 1 or 2): then
  * ptest_start() puts /dev/null on 0 and a pipe on 1 and 2, drained to the
@@ -221,7 +221,6 @@ static inline void ptest_start(const char *family)
 	ptest_server("dev-misc", NULL, "/dev/null");
 	ptest_server("pipe", NULL, "/dev/pipe");
 	ptest_server("fs-tmp", "/tmp", "/tmp");
-	ptest_server("fs-tmp", "/dev/shm", "/dev/shm");
 	ptest_stdio();
 	snprintf(ptest_dir, sizeof(ptest_dir), "/tmp/ptest-%s-XXXXXX", family);
 	if (!mkdtemp(ptest_dir)) {

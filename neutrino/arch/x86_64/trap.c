@@ -2,7 +2,8 @@
  * Exception and interrupt dispatch (called from entry.S with a trap frame).
  * - Device and timer vectors go to the handler registered for them, then EOI.
  * - A user-mode exception that is not a resolvable page fault ends the
- *   process with one report line and the matching signal.
+ *   process with one report line and the matching signal (SIGBUS for a
+ *   page fault beyond the end of a mapped memory object).
  * - A kernel-mode page fault inside the user-copy primitive becomes -EFAULT;
  *   any other kernel-mode exception panics with registers and a backtrace.
  */
@@ -27,12 +28,13 @@ bool signal_fault(struct thread *t, int signo, int code, uint64_t addr) __attrib
 
 /* Linux si_code for a fault: SEGV_MAPERR 1 / SEGV_ACCERR 2 (the page is
  * present, or vm_fault said -EACCES: mapped but not for this access),
- * ILL_ILLOPN 2, FPE_INTDIV 1, TRAP_BRKPT 1, BUS_ADRALN 1. */
+ * ILL_ILLOPN 2, FPE_INTDIV 1, TRAP_BRKPT 1, BUS_ADRALN 1 (alignment check),
+ * BUS_ADRERR 2 (a page fault beyond the end of a mapped object). */
 static int exc_si_code(unsigned v, uint64_t error, int sig, int vm_err)
 {
 	if (sig == SIGSEGV)
 		return (v == 14 && ((error & 1) || vm_err == -EACCES)) ? 2 : 1;
-	if (sig == SIGILL)
+	if (sig == SIGILL || (sig == SIGBUS && v == 14))
 		return 2;
 	return 1;
 }
@@ -90,7 +92,7 @@ static void user_exception(struct trapframe *tf, unsigned v)
 				return;
 		}
 	}
-	int sig = exc_signal(v);
+	int sig = vm_err == -ENXIO ? SIGBUS : exc_signal(v);
 	if (signal_fault && signal_fault(t, sig, exc_si_code(v, tf->error, sig, vm_err), addr))
 		return; /* a handler will run */
 	printk("neutrino: pid %d (%s) tid %d: %s (#%u) at address %lx, ip %lx: killed by %s\n",

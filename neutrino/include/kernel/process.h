@@ -59,6 +59,7 @@ struct process {
 	int32_t timer_next_id;        /* [k] */
 	struct list_node intrs;       /* [k] interrupt attachments (intr/) */
 	struct posix_proc *posix;     /* [k] fds' POSIX state, cwd, umask (posix/) */
+	struct memobj_proc *memobj;   /* [k] memory objects it owns (mm/memobj.c) */
 
 	/* Jobs, credentials, limits (kernel/job.c, kernel/fork.c, posix/proc/) */
 	pid_t pgid;                   /* [k] process group */

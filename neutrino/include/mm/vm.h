@@ -22,10 +22,28 @@
 #define MMAP_BOTTOM 0x0000000100000000ull
 #define PIE_BASE 0x0000555555554000ull
 
+struct memobj;
+struct aspace;
+
+/*
+ * A region maps either anonymous memory (obj NULL: demand-zero pages) or a
+ * memory object (mm/memobj.h) from page pgoff on: a fault maps the
+ * object's frame (shared, or read-only until the first write copies it
+ * when the region is private); pages at or beyond the object's end are
+ * SIGBUS. maxprot bounds what mprotect may grant (a MAP_SHARED mapping of
+ * a read-only fd has no VM_WRITE there).
+ */
 struct vm_region {
 	struct list_node link;
 	uaddr_t start, end; /* page aligned, [start, end) */
 	uint32_t prot;      /* VM_* */
+	uint32_t maxprot;   /* VM_READ | VM_WRITE | VM_EXEC that mprotect may grant */
+	struct aspace *as;  /* [I] the address space it belongs to */
+	struct memobj *obj; /* referenced; NULL: anonymous */
+	uint64_t pgoff;     /* the object page at start */
+	struct list_node obj_link; /* in obj->maps */
+	uint32_t zap_gen;   /* vm_object_zap() progress: generation ... */
+	uaddr_t zap_next;   /* ... and the first address not done yet */
 };
 
 /*
@@ -56,22 +74,65 @@ void aspace_share(struct aspace *as);
 struct aspace *aspace_fork(struct aspace *src);
 void aspace_activate(struct aspace *as); /* NULL: kernel-only tables */
 
+#define VM_PROT_ALL (VM_READ | VM_WRITE | VM_EXEC)
+/* A frame mapped this many times is not mapped once more (the fault or the
+ * fork fails as out of memory): pmm's reference counts are 16 bits. */
+#define VM_FRAME_REFS_MAX 0xff00u
+
+/* How vm_map() places a mapping. */
+enum vm_place {
+	VM_PLACE_HINT,      /* addr is a hint: used if free, else top-down from MMAP_TOP */
+	VM_PLACE_FIXED,     /* exactly at addr, replacing what is there (MAP_FIXED) */
+	VM_PLACE_NOREPLACE, /* exactly at addr, -EEXIST if anything is there */
+};
+
+struct vm_map_req {
+	uaddr_t addr;
+	size_t len;          /* > 0; rounded up to pages */
+	uint32_t prot;       /* VM_*, VM_SHARED included */
+	uint32_t maxprot;    /* VM_PROT_ALL for anonymous memory */
+	enum vm_place place;
+	struct memobj *obj;  /* NULL: anonymous; else the region takes a reference */
+	uint64_t pgoff;      /* object page at addr */
+};
+
+/* Maps per rq (mmap's rules: -EINVAL for a misaligned or null fixed
+ * address, -ENOMEM when out of room or memory, -EEXIST). Returns the
+ * address or -errno. */
+long vm_map(struct aspace *as, const struct vm_map_req *rq);
+/*
+ * Removes the pages [from, to) of object o from every region mapping it
+ * (the object shrank from to pages; later faults there are SIGBUS; no
+ * mapping has pages beyond the old end). Preemption points: o's regions
+ * may change meanwhile, every one is still done. The caller holds a
+ * reference to o and keeps o's size from changing until it returns.
+ */
+void vm_object_zap(struct memobj *o, uint64_t from, uint64_t to);
+
 /* Adds a region; fails with -EINVAL if it overlaps another or leaves user space. */
 __must_check int vm_map_fixed(struct aspace *as, uaddr_t start, size_t len, uint32_t prot);
 /* Finds room top-down below MMAP_TOP (or at hint if free) and maps it. */
 __must_check long vm_map_anywhere(struct aspace *as, uaddr_t hint, size_t len, uint32_t prot);
 /* Unmaps [start, start+len): regions are split, pages freed. */
 int vm_unmap(struct aspace *as, uaddr_t start, size_t len);
+/* mprotect: -ENOMEM if part of the range is unmapped, -EACCES if prot
+ * exceeds a region's maxprot (nothing changed then). */
 int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot);
-/* Drops the pages of a range (they read back as zero); regions stay. */
+/* Drops the pages of a range (anonymous memory reads back as zero, an
+ * object's pages come back from the object); regions stay. */
 int vm_discard(struct aspace *as, uaddr_t start, size_t len);
 /* Resolves a fault at addr (write/exec as flags). 0; -EFAULT if nothing is mapped there
- * (or out of memory); -EACCES if mapped but the access is not allowed. */
+ * (or out of memory); -EACCES if mapped but the access is not allowed;
+ * -ENXIO beyond the end of a mapped object (SIGBUS). */
 int vm_fault(struct aspace *as, uaddr_t addr, bool write, bool exec);
 /* Copies into another address space (populating pages), for building a new
  * process's stack and loading its segments. */
 int vm_write_remote(struct aspace *as, uaddr_t dst, const void *src, size_t n);
 struct vm_region *vm_find(struct aspace *as, uaddr_t addr);
+/* A region like tmpl (bounds, protections, object and page offset, zap
+ * progress) for as, not yet on as's list; on obj's list with a reference
+ * of its own. NULL when out of memory. */
+struct vm_region *vm_region_new(struct aspace *as, const struct vm_region *tmpl);
 /* Maps physical pages read-only into a new region (the boot image for ImageMap). */
 long vm_map_phys_ro(struct aspace *as, paddr_t phys, size_t len);
 

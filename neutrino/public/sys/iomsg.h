@@ -441,6 +441,38 @@ struct _io_msg {
 };
 
 /*
+ * _IO_MMAP: mmap() of the fd it is sent on (the kernel sends it for the
+ * client, posix/mem.c). prot is the access the mapping needs to the file's
+ * data: PROT_READ | PROT_EXEC as asked, and PROT_WRITE only for a writable
+ * MAP_SHARED mapping (a private mapping never writes the file); offset is
+ * the page-aligned file offset. A server that can map its files answers
+ * with the id of a memory object it owns (sys/memobj.h) holding the file's
+ * data from offset 0, and in allowed the PROT_* bits that mappings of this
+ * OCB may ever get (mprotect's limit); it refuses with EACCES when the open
+ * mode does not allow prot (reading is always needed). The kernel maps the
+ * object only if the replying server owns it. The resmgr library's default
+ * is ENODEV: the server cannot map files (MAP_PRIVATE then falls back to a
+ * copy read from the file, MAP_SHARED fails).
+ */
+struct _io_mmap {
+	uint16_t type;
+	uint16_t combine_len;
+	uint32_t prot;
+	uint64_t offset;
+	struct _msg_info info; /* zero from the kernel */
+	uint32_t zero[6];
+};
+
+struct _io_mmap_reply {
+	uint32_t zero;
+	uint32_t allowed; /* PROT_* mappings of this OCB may have (QNX: flags) */
+	uint64_t offset;  /* 0 */
+	int32_t coid;     /* -1 */
+	int32_t memobj;   /* the object id in the server (QNX: fd) */
+};
+_Static_assert(sizeof(struct _io_mmap_reply) == 24, "_io_mmap_reply layout");
+
+/*
  * _IO_DUP: binds the connection it is sent on to the OCB of another
  * connection (dup, fork and spawn inheritance). info names the original:
  * its pid, coid and scoid (ConnectServerInfo gives the scoid).

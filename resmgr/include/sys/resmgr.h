@@ -15,7 +15,8 @@
  *                      must answer the unblock pulse for that rcvid.
  *   _RESMGR_DEFAULT    the library's default; for most messages ENOSYS.
  * A NULL handler (or one past nfuncs) means ENOSYS, except: close_dup (EOK),
- * close_ocb (nothing), unblock (nothing), dup (just bind).
+ * close_ocb (nothing), unblock (nothing), dup (just bind), mmap (ENODEV,
+ * also for _RESMGR_DEFAULT: the server cannot map its files).
  */
 #pragma once
 #include <sys/dispatch.h>
@@ -59,6 +60,7 @@ typedef union { struct _io_sync i; } io_sync_t;
 typedef union { struct _io_msg i; } io_msg_t;
 typedef union { struct _io_dup i; } io_dup_t;
 typedef union { struct _io_close i; } io_close_t;
+typedef union { struct _io_mmap i; struct _io_mmap_reply o; } io_mmap_t;
 typedef struct _pulse io_pulse_t;
 
 typedef struct _resmgr_connect_funcs {
@@ -94,7 +96,7 @@ typedef struct _resmgr_io_funcs {
 	int (*lock)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*space)(resmgr_context_t *ctp, io_space_t *msg, RESMGR_OCB_T *ocb);
 	int (*shutdown)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
-	int (*mmap)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
+	int (*mmap)(resmgr_context_t *ctp, io_mmap_t *msg, RESMGR_OCB_T *ocb);
 	int (*msg)(resmgr_context_t *ctp, io_msg_t *msg, RESMGR_OCB_T *ocb);
 	int (*reserved)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*dup)(resmgr_context_t *ctp, io_dup_t *msg, RESMGR_OCB_T *ocb);
