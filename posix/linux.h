@@ -20,6 +20,7 @@ uint64_t posix_cpu_time_ns(bool thread);
 #define NR_mmap 9
 #define NR_mprotect 10
 #define NR_munmap 11
+#define NR_mremap 25
 #define NR_brk 12
 #define NR_ioctl 16
 #define NR_writev 20
@@ -92,6 +93,7 @@ long sys_ioctl(const uint64_t *a, struct trapframe *tf);
 long sys_brk(const uint64_t *a, struct trapframe *tf);
 long sys_mmap(const uint64_t *a, struct trapframe *tf);
 long sys_munmap(const uint64_t *a, struct trapframe *tf);
+long sys_mremap(const uint64_t *a, struct trapframe *tf);
 long sys_mprotect(const uint64_t *a, struct trapframe *tf);
 long sys_madvise(const uint64_t *a, struct trapframe *tf);
 long sys_exit(const uint64_t *a, struct trapframe *tf);

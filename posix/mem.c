@@ -1,5 +1,5 @@
 /*
- * Memory syscalls: brk, mmap, munmap, mprotect, madvise. Anonymous memory
+ * Memory syscalls: brk, mmap, munmap, mremap, mprotect, madvise. Anonymous memory
  * is the kernel's (mm/vm.c). mmap of an fd sends _IO_MMAP to the fd's
  * server, which answers with a memory object it owns (procnto's
  * /dev/shmem); the kernel maps it, shared or copy-on-write, after checking
@@ -160,6 +160,25 @@ long sys_mmap(const uint64_t *a, struct trapframe *tf)
 	if (!(flags & MAP_ANONYMOUS))
 		return mmap_fd((int)a[4], &rq, prot, shared, off);
 	return vm_map(cur_as(), &rq);
+}
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+
+/* MREMAP_DONTUNMAP, and old_len 0 (a second mapping of shared pages), are
+ * EINVAL: not supported. */
+long sys_mremap(const uint64_t *a, struct trapframe *tf)
+{
+	uint64_t flags = a[3];
+	if ((flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || !a[1])
+		return -EINVAL;
+	if (a[2] > MMAP_TOP - MMAP_BOTTOM)
+		return -ENOMEM;
+	uaddr_t fixed = (flags & MREMAP_FIXED) ? a[4] : 0;
+	if ((flags & MREMAP_FIXED) && !fixed)
+		return -EINVAL;
+	return vm_remap(cur_as(), a[0], a[1], a[2], fixed, flags & MREMAP_MAYMOVE);
 }
 
 long sys_munmap(const uint64_t *a, struct trapframe *tf)

@@ -22,6 +22,7 @@ static const linux_syscall_fn table[LINUX_NR_MAX] = {
 	[NR_brk] = sys_brk,
 	[NR_mmap] = sys_mmap,
 	[NR_munmap] = sys_munmap,
+	[NR_mremap] = sys_mremap,
 	[NR_mprotect] = sys_mprotect,
 	[NR_madvise] = sys_madvise,
 	[NR_exit] = sys_exit,

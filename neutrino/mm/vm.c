@@ -281,6 +281,76 @@ int vm_unmap(struct aspace *as, uaddr_t start, size_t len)
 	return 0;
 }
 
+/* Moves the PTEs of [from, from + len) to [to, to + len), whose page
+ * tables exist. No preemption point: other threads of the process cannot
+ * change either range meanwhile. */
+static void move_ptes(struct aspace *as, uaddr_t from, uaddr_t to, size_t len)
+{
+	bool active = as_active(as);
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *src = mmu_pte(as->pml4, from + off, false);
+		if (!src) {
+			off = (((from + off) | (PT_SPAN - 1)) + 1 - PAGE_SIZE) - from;
+			continue;
+		}
+		if (!(*src & (PTE_P | PTE_KEPT)))
+			continue;
+		*mmu_pte(as->pml4, to + off, false) = *src;
+		*src = 0;
+		if (active)
+			invlpg(from + off);
+	}
+}
+
+long vm_remap(struct aspace *as, uaddr_t old, size_t old_len, size_t new_len, uaddr_t fixed,
+	      bool may_move)
+{
+	old_len = PAGE_ALIGN_UP(old_len);
+	new_len = PAGE_ALIGN_UP(new_len);
+	if ((old & ~PAGE_MASK) || (fixed & ~PAGE_MASK) || !old_len || !new_len ||
+	    !uaccess_range_ok(old, old_len))
+		return -EINVAL;
+	if (fixed && (!uaccess_range_ok(fixed, new_len) || fixed < PAGE_SIZE ||
+		      (fixed < old + old_len && old < fixed + new_len)))
+		return -EINVAL;
+	struct vm_region *r = vm_find(as, old);
+	if (!r || old + old_len > r->end)
+		return -EFAULT; /* not one mapping */
+	if (!fixed && new_len <= old_len) {
+		if (new_len < old_len)
+			vm_unmap(as, old + new_len, old_len - new_len);
+		return (long)old;
+	}
+	if (!fixed && old + old_len == r->end && old + new_len <= MMAP_TOP &&
+	    range_free(as, r->end, old + new_len)) {
+		r->end = old + new_len; /* grows in place */
+		return (long)old;
+	}
+	if (!may_move)
+		return -ENOMEM;
+	if (fixed)
+		vm_unmap(as, fixed, new_len); /* may preempt: r is looked up again */
+	long at = fixed ? (long)fixed : find_room(as, 0, new_len);
+	r = vm_find(as, old);
+	if (at < 0 || !r || old + old_len > r->end)
+		return at < 0 ? at : -EFAULT;
+	struct vm_region t = *r;
+	t.start = (uaddr_t)at;
+	t.end = (uaddr_t)at + new_len;
+	if (r->obj)
+		t.pgoff = r->pgoff + ((old - r->start) >> PAGE_SHIFT);
+	size_t moved = MIN(old_len, new_len);
+	for (size_t off = 0; off < moved; off += PAGE_SIZE) /* every page table first */
+		if (!mmu_pte(as->pml4, (uaddr_t)at + off, true))
+			return -ENOMEM;
+	int e = region_insert(as, &t);
+	if (e)
+		return e;
+	move_ptes(as, old, (uaddr_t)at, moved);
+	vm_unmap(as, old, old_len); /* the region; its pages have moved */
+	return at;
+}
+
 int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot)
 {
 	if ((start & ~PAGE_MASK) || !uaccess_range_ok(start, len))

@@ -3,7 +3,7 @@
  * anonymous mmap (zero-filled, private and shared across fork, MAP_FIXED,
  * errors), munmap then access (SIGSEGV, SEGV_MAPERR), mprotect (a write to
  * a read-only page is a SIGSEGV caught by a handler that siglongjmps out,
- * with si_addr and SEGV_ACCERR), mremap when the system has it, madvise,
+ * with si_addr and SEGV_ACCERR), mremap (in place, moved, MREMAP_FIXED), madvise,
  * a large stack frame, POSIX shared memory (shm_open, ftruncate, mmap
  * shared across fork and copy-on-write, SIGBUS beyond the end after a
  * shrink, EACCES for a writable shared mapping of a read-only fd). Built
@@ -233,13 +233,7 @@ static void test_mremap(void)
 	if (!CHECK(m != MAP_FAILED))
 		return;
 	memset(m, 'm', 2 * page);
-	errno = 0;
 	char *r = mremap(m, 2 * page, 64 * page, MREMAP_MAYMOVE);
-	if (r == MAP_FAILED && errno == ENOSYS) {
-		ptest_info("mremap: not implemented (ENOSYS), checks skipped");
-		munmap(m, 2 * page);
-		return;
-	}
 	if (!CHECK(r != MAP_FAILED)) {
 		munmap(m, 2 * page);
 		return;
@@ -253,7 +247,60 @@ static void test_mremap(void)
 	CHECK(s[0] == 'm');
 	CHECK(faults(s + 2 * page, 0));
 	CHECK(mremap(s, page, 2 * page, 0x1000) == MAP_FAILED && errno == EINVAL);
-	munmap(s, page);
+
+	/* Growing in place against a neighbour: ENOMEM unless it may move. */
+	char *g = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (CHECK(g != MAP_FAILED)) {
+		CHECK_EQ(mprotect(g + 2 * page, page, PROT_NONE), 0);
+		g[0] = 'g';
+		CHECK(mremap(g, 2 * page, 3 * page, 0) == MAP_FAILED && errno == ENOMEM);
+		char *h = mremap(g, 2 * page, 3 * page, MREMAP_MAYMOVE);
+		CHECK(h != MAP_FAILED && h != g && h[0] == 'g');
+		CHECK(faults(g, 0)); /* the old place is gone */
+		munmap(g + 2 * page, page);
+		if (h != MAP_FAILED)
+			munmap(h, 3 * page);
+	}
+	/* MREMAP_FIXED: to a chosen place, replacing what was there. */
+	char *dst = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (CHECK(dst != MAP_FAILED)) {
+		dst[0] = 'd';
+		char *f = mremap(s, page, 2 * page, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+		CHECK(f == dst && f[0] == 'm' && f[page] == 0);
+		CHECK(faults(s, 0));
+		s = f;
+	}
+	/* A moved shared mapping still shares its pages with a forked child
+	 * (a PROT_NONE neighbour keeps it from growing in place). */
+	char *res = mmap(NULL, 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile char *sh = res == MAP_FAILED ? MAP_FAILED
+			    : mmap(res, page, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	int p[2];
+	if (CHECK(sh != MAP_FAILED) && CHECK_EQ(pipe(p), 0)) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			char c;
+			_exit(read(p[0], &c, 1) == 1 && sh[0] == 'x' ? 0 : 1);
+		}
+		char *moved = mremap((void *)sh, page, 4 * page, MREMAP_MAYMOVE);
+		if (CHECK(moved != MAP_FAILED && moved != sh))
+			moved[0] = 'x';
+		CHECK_EQ(write(p[1], "go", 1), 1);
+		int st = -1;
+		CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		close(p[0]);
+		close(p[1]);
+		if (moved != MAP_FAILED)
+			munmap(moved, 4 * page);
+	}
+	if (res != MAP_FAILED)
+		munmap(res, 2 * page);
+	/* Not a mapping (g moved away); no length. */
+	CHECK(mremap(g, page, page, 0) == MAP_FAILED && errno == EFAULT);
+	CHECK(mremap(s, 0, page, MREMAP_MAYMOVE) == MAP_FAILED && errno == EINVAL); /* private */
+	CHECK(mremap(s, page, page, MREMAP_FIXED) == MAP_FAILED && errno == EINVAL);
+	munmap(s, 2 * page);
 }
 
 static void test_madvise(void)

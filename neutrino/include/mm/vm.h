@@ -115,6 +115,15 @@ __must_check int vm_map_fixed(struct aspace *as, uaddr_t start, size_t len, uint
 __must_check long vm_map_anywhere(struct aspace *as, uaddr_t hint, size_t len, uint32_t prot);
 /* Unmaps [start, start+len): regions are split, pages freed. */
 int vm_unmap(struct aspace *as, uaddr_t start, size_t len);
+/*
+ * mremap: [old, old + old_len), which must lie in one region (else
+ * -EFAULT), becomes new_len bytes: shrunk in place, grown in place when the
+ * room after it is free, else moved (if may_move) to free room or to fixed
+ * (0: anywhere; what was there is unmapped), its pages carried over.
+ * Returns the new address, -ENOMEM, -EINVAL or -EFAULT.
+ */
+long vm_remap(struct aspace *as, uaddr_t old, size_t old_len, size_t new_len, uaddr_t fixed,
+	      bool may_move);
 /* mprotect: -ENOMEM if part of the range is unmapped, -EACCES if prot
  * exceeds a region's maxprot (nothing changed then). */
 int vm_protect(struct aspace *as, uaddr_t start, size_t len, uint32_t prot);
