@@ -4,7 +4,7 @@
  *   usage: fs-tmp [-v] [-s size[k|m|g]] [-m mode] <mountpoint>
  *   -s  most memory the file data may take (default: half the machine's)
  *   -m  permissions of the root directory (octal, default 1777)
- * The boot script starts `fs-tmp /tmp &` and `fs-tmp /dev/shm &`. The
+ * The boot script starts `fs-tmp /tmp &` (/dev/shm is procnto's /dev/shmem). The
  * parts are described in tmpfs.h; this file owns the mount, the root and
  * the server loop.
  */
