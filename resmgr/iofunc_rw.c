@@ -65,6 +65,26 @@ int iofunc_rw_offset(resmgr_context_t *ctp, const void *msg, const iofunc_ocb_t 
 	return EOK;
 }
 
+int iofunc_space_range(const iofunc_ocb_t *ocb, const struct _io_space *s, uint64_t *from,
+		       uint64_t *end)
+{
+	if (!(ocb->ioflag & _IO_FLAG_WR))
+		return s->subtype == _IO_SPACE_FREESP ? EINVAL : EBADF;
+	int64_t start = s->start, base;
+	switch (s->whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = ocb->offset; break;
+	case SEEK_END: base = ocb->attr->nbytes; break;
+	default: return EINVAL;
+	}
+	if (__builtin_add_overflow(start, base, &start) || start < 0 || s->len < 0 ||
+	    (uint64_t)start + (uint64_t)s->len < (uint64_t)start)
+		return EINVAL;
+	*from = (uint64_t)start;
+	*end = *from + (uint64_t)s->len;
+	return EOK;
+}
+
 int iofunc_read_default(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 {
 	int r = iofunc_read_verify(ctp, msg, ocb, NULL);

@@ -73,6 +73,16 @@ static int check_name(const char *name)
 	return strlen(name) > SHM_NAME_MAX ? ENAMETOOLONG : EOK;
 }
 
+/* A name link() or mknod() may create: EOK; EEXIST for "" (the directory
+ * itself) or a name in use; check_name()'s errors. */
+static int check_new_name(const char *name)
+{
+	if (!*name)
+		return EEXIST;
+	int r = check_name(name);
+	return r ? r : lookup(name) ? EEXIST : EOK;
+}
+
 static void dir_touch(void)
 {
 	dir_attr.flags |= IOFUNC_ATTR_MTIME | IOFUNC_ATTR_CTIME;
@@ -367,13 +377,9 @@ static int shm_link_h(resmgr_context_t *ctp, io_link_t *msg, RESMGR_HANDLE_T *ha
 		return EPERM; /* no symlinks here */
 	if (c->extra_type != _IO_CONNECT_EXTRA_LINK)
 		return EINVAL;
-	if (!*c->path)
-		return EEXIST;
-	int r = check_name(c->path);
+	int r = check_new_name(c->path);
 	if (r)
 		return r;
-	if (lookup(c->path))
-		return EEXIST;
 	if (c->eflag & _IO_CONNECT_EFLAG_DIR)
 		return ENOENT;
 	struct shm_node *n = NULL;
@@ -392,13 +398,9 @@ static int shm_mknod_h(resmgr_context_t *ctp, io_mknod_t *msg, RESMGR_HANDLE_T *
 		       void *reserved)
 {
 	struct _io_connect *c = &msg->connect;
-	if (!*c->path)
-		return EEXIST;
-	int r = check_name(c->path);
+	int r = check_new_name(c->path);
 	if (r)
 		return r;
-	if (lookup(c->path))
-		return EEXIST;
 	mode_t type = c->mode & S_IFMT;
 	if (type != 0 && type != S_IFREG)
 		return EPERM; /* no directories, FIFOs or devices here */

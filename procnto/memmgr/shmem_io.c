@@ -137,21 +137,12 @@ static int shm_space(resmgr_context_t *ctp, io_space_t *msg, iofunc_ocb_t *ocb)
 {
 	struct shm_node *n = node_of(ocb);
 	const struct _io_space *s = &msg->i;
-	if (!(ocb->ioflag & _IO_FLAG_WR))
-		return s->subtype == _IO_SPACE_FREESP ? EINVAL : EBADF;
-	int64_t start = s->start, base;
-	switch (s->whence) {
-	case SEEK_SET: base = 0; break;
-	case SEEK_CUR: base = ocb->offset; break;
-	case SEEK_END: base = n->attr.nbytes; break;
-	default: return EINVAL;
-	}
-	if (__builtin_add_overflow(start, base, &start) || start < 0 || s->len < 0)
-		return EINVAL;
-	uint64_t from = (uint64_t)start, end = from + (uint64_t)s->len;
-	if (end > MEMOBJ_SIZE_MAX || end < from)
+	uint64_t from, end;
+	int r = iofunc_space_range(ocb, s, &from, &end);
+	if (r)
+		return r;
+	if (end > MEMOBJ_SIZE_MAX)
 		return EFBIG;
-	int r;
 	if (s->subtype == _IO_SPACE_FREESP) {
 		if (s->len && end < (uint64_t)n->attr.nbytes)
 			return EOPNOTSUPP; /* punching a hole */

@@ -151,6 +151,13 @@ int iofunc_write_default(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *o
  * the OCB's offset. EOK or errno. */
 int iofunc_rw_offset(resmgr_context_t *ctp, const void *msg, const iofunc_ocb_t *ocb,
 		     int64_t *offset);
+/* The byte range [*from, *end) of an _IO_SPACE request (ftruncate,
+ * fallocate): its whence resolved against the OCB's offset or the file's
+ * size. EOK; EINVAL (FREESP) or EBADF (ALLOCSP) when the OCB is not open
+ * for writing, EINVAL for a bad whence, a negative start or length or an
+ * overflow. */
+int iofunc_space_range(const iofunc_ocb_t *ocb, const struct _io_space *s, uint64_t *from,
+		       uint64_t *end);
 
 /* attributes */
 int iofunc_stat(resmgr_context_t *ctp, iofunc_attr_t *attr, struct _io_stat *st);

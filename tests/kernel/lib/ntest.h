@@ -17,6 +17,7 @@
  */
 #pragma once
 #include <errno.h>
+#include <dirent.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -127,3 +128,17 @@ static inline void ntest_expect(const char *name, int code, int sig, const char 
 	ntest_expect(name, code, 0, name " exits with " #code, __FILE_NAME__, __LINE__)
 #define CHECK_SIGNAL(name, sig) \
 	ntest_expect(name, 0, sig, name " is killed by " #sig, __FILE_NAME__, __LINE__)
+
+/* Whether directory dir lists name: 1 or 0; -errno if it cannot be opened. */
+static inline int ntest_dir_has(const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -errno;
+	int found = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		found |= !strcmp(e->d_name, name);
+	closedir(d);
+	return found;
+}

@@ -24,18 +24,6 @@
 #define SELF "/proc/boot/t_posixfd"
 #define F(name) PFD_DIR "/" name
 
-static int readdir_has(const char *dir, const char *name)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return -errno;
-	int found = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		found |= !strcmp(e->d_name, name);
-	closedir(d);
-	return found;
-}
 
 static void test_bootfs(void)
 {
@@ -63,8 +51,8 @@ static void test_bootfs(void)
 	CHECK_EQ(lstat(SELF, &st2), 0);
 	CHECK_EQ(close(fd), 0);
 	CHECK_ERR(close(fd), EBADF);
-	CHECK_EQ(readdir_has("/proc/boot", "t_posixfd"), 1);
-	CHECK_EQ(readdir_has("/proc/boot", "pfd_server"), 1);
+	CHECK_EQ(ntest_dir_has("/proc/boot", "t_posixfd"), 1);
+	CHECK_EQ(ntest_dir_has("/proc/boot", "pfd_server"), 1);
 	CHECK(open(SELF, O_WRONLY) < 0);
 }
 
@@ -326,9 +314,9 @@ static void test_dirs(void)
 	CHECK(fd >= 3);
 	CHECK_EQ(write(fd, "12345", 5), 5);
 	CHECK_ERR(open(F("b/c"), O_RDONLY), ENOTDIR);
-	CHECK_EQ(readdir_has(PFD_DIR, "b"), 1);
-	CHECK_EQ(readdir_has(PFD_DIR, ".."), 1);
-	CHECK_EQ(readdir_has(PFD_DIR, "a"), 0);
+	CHECK_EQ(ntest_dir_has(PFD_DIR, "b"), 1);
+	CHECK_EQ(ntest_dir_has(PFD_DIR, ".."), 1);
+	CHECK_EQ(ntest_dir_has(PFD_DIR, "a"), 0);
 	struct stat st;
 	CHECK_EQ(fstatat(dfd, "b", &st, 0), 0);
 	CHECK_EQ(st.st_size, 5);

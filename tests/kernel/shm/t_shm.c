@@ -270,18 +270,6 @@ static void test_rw(void)
 	shm_unlink("/t_shm_c");
 }
 
-static int dir_has(const char *dir, const char *name)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return -1;
-	int found = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		found |= !strcmp(e->d_name, name);
-	closedir(d);
-	return found;
-}
 
 static void test_names(void)
 {
@@ -290,8 +278,8 @@ static void test_names(void)
 		return;
 	CHECK_ERR(shm_open("/t_shm_d", O_CREAT | O_EXCL | O_RDWR, 0600), EEXIST);
 	CHECK_ERR(shm_open("/t_shm_none", O_RDWR, 0), ENOENT);
-	CHECK_EQ(dir_has("/dev/shm", "t_shm_d"), 1);
-	CHECK_EQ(dir_has("/dev/shmem", "t_shm_d"), 1);
+	CHECK_EQ(ntest_dir_has("/dev/shm", "t_shm_d"), 1);
+	CHECK_EQ(ntest_dir_has("/dev/shmem", "t_shm_d"), 1);
 	struct stat st;
 	CHECK_EQ(stat("/dev/shm", &st), 0);
 	CHECK(S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 01777);
@@ -317,7 +305,7 @@ static void test_names(void)
 	close(fd);
 	CHECK_EQ(shm_unlink("/t_shm_f"), 0);
 	CHECK_ERR(shm_open("/t_shm_f", O_RDWR, 0), ENOENT);
-	CHECK_EQ(dir_has("/dev/shm", "t_shm_f"), 0);
+	CHECK_EQ(ntest_dir_has("/dev/shm", "t_shm_f"), 0);
 	CHECK_EQ(m[100], 0x42);
 	m[101] = 0x43;
 	pid_t pid = fork();
@@ -601,7 +589,7 @@ static void test_sync(void)
 	CHECK_EQ(sem_timedwait(s, &dl), 0);
 	if (pid > 0)
 		CHECK_EQ(wait_child(pid), 0);
-	CHECK_EQ(dir_has("/dev/shm", "t_shm_sem"), 1); /* musl's name for it */
+	CHECK_EQ(ntest_dir_has("/dev/shm", "t_shm_sem"), 1); /* musl's name for it */
 	CHECK_EQ(sem_close(s), 0);
 	CHECK_EQ(sem_unlink("/t_shm_sem"), 0);
 	CHECK(sem_open("/t_shm_sem", 0) == SEM_FAILED && errno == ENOENT);
