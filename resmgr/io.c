@@ -174,11 +174,15 @@ static int io_dup(resmgr_context_t *ctp, struct binding *cur)
 	struct _client_info ci;
 	if (ConnectClientInfo(d.info.scoid, &ci, 0) == -1 || ci.pid != d.info.pid)
 		return EBADF;
-	/* ... and that must be the sender, unless the sender is root */
+	/* ... and that must be the sender, or its parent naming the fd the
+	 * child inherited (same connection id: fork), unless the sender is root */
 	if (ctp->info.pid != d.info.pid) {
-		if (ConnectClientInfo(ctp->info.scoid, &ci, 0) == -1)
+		struct _proc_info pi;
+		bool inherited = ctp->info.coid == d.info.coid &&
+				 ProcInfo(ctp->info.pid, &pi) > 0 && pi.ppid == d.info.pid;
+		if (!inherited && ConnectClientInfo(ctp->info.scoid, &ci, 0) == -1)
 			return errno;
-		if (ci.cred.euid != 0)
+		if (!inherited && ci.cred.euid != 0)
 			return EPERM;
 	}
 	struct ocb_ref *ref = orig->ref;
