@@ -15,6 +15,8 @@ struct process;
 /* open(2) of a kernel path (relative to the cwd when not absolute); oflags
  * and mode as Linux's open(). Returns the fd or -errno. */
 int fd_open_k(const char *kpath, int oflags, int mode);
+/* The same relative to directory fd dirfd (AT_FDCWD: the cwd). */
+int fd_openat_k(int dirfd, const char *kpath, int oflags, int mode);
 /* pread(2) into a kernel buffer. Bytes read or -errno. */
 long fd_pread_k(int fd, void *kbuf, size_t n, uint64_t off);
 int fd_fstat_k(int fd, struct _io_stat *st);

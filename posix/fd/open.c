@@ -75,10 +75,15 @@ long sys_creat(const uint64_t *a, struct trapframe *tf)
 
 int fd_open_k(const char *kpath, int oflags, int mode)
 {
+	return fd_openat_k(L_AT_FDCWD, kpath, oflags, mode);
+}
+
+int fd_openat_k(int dirfd, const char *kpath, int oflags, int mode)
+{
 	struct fd_connect *rq = fd_connect_alloc();
 	if (!rq)
 		return -ENOMEM;
-	long r = fd_connect_path_k(rq, L_AT_FDCWD, kpath);
+	long r = fd_connect_path_k(rq, dirfd, kpath);
 	if (r == 0)
 		r = open_run(rq, (uint32_t)oflags, (uint32_t)mode);
 	kfree(rq);

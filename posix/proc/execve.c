@@ -1,5 +1,6 @@
 /*
- * execve and execveat: resolve and read the program through posix/fd/
+ * execve and execveat (a path relative to a directory fd, AT_EMPTY_PATH for
+ * fexecve, AT_SYMLINK_NOFOLLOW): resolve and read the program through posix/fd/
  * (open, fstat, pread on its server), check it is a regular file the
  * caller may execute, run "#!" scripts through their interpreter (one
  * level: the interpreter must be an ELF), load the static ELF into a fresh
@@ -20,13 +21,14 @@
 #include "../fd/fd.h"
 #include "proc_sys.h"
 
-#pragma weak fd_open_k
+#pragma weak fd_openat_k
 #pragma weak fd_exec_cloexec
 
 #define PATH_MAX 4096
 #define BINPRM_BUF 256
 #define O_RDONLY 0
 #define O_CLOEXEC 0x80000
+#define O_NOFOLLOW 0x20000
 #define S_IFMT 0170000
 #define S_IFREG 0100000
 #define AT_FDCWD (-100)
@@ -91,11 +93,12 @@ static int file_from_bootimage(const char *path, struct exec_file *f)
 	return 0;
 }
 
-static int file_open(const char *path, struct exec_file *f)
+/* path relative to dirfd; nofollow: a symlink there is ELOOP. */
+static int file_open(int dirfd, const char *path, bool nofollow, struct exec_file *f)
 {
-	if (!fd_open_k)
+	if (!fd_openat_k)
 		return file_from_bootimage(path, f);
-	int fd = fd_open_k(path, O_RDONLY | O_CLOEXEC, 0);
+	int fd = fd_openat_k(dirfd, path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
 	if (fd < 0)
 		return fd;
 	int e = file_from_fd(fd, f);
@@ -224,7 +227,7 @@ static long do_exec(struct exec_file *f, const char *path, struct exec_args *arg
 		if (!e)
 			e = args_for_script(args, interp, arg, path);
 		if (!e)
-			e = file_open(interp, &interp_file);
+			e = file_open(AT_FDCWD, interp, false, &interp_file);
 		if (!e) {
 			prog = &interp_file;
 			e = may_exec(prog);
@@ -247,8 +250,9 @@ static long do_exec(struct exec_file *f, const char *path, struct exec_args *arg
 	return 0;
 }
 
-/* "/dev/fd/<fd>": what an exec through an fd is called (AT_EXECFN). */
-static void fd_name(char *buf, int fd)
+/* "/dev/fd/<fd>", or "/dev/fd/<fd>/<rel>" (rel not empty): what an exec
+ * through an fd is called (AT_EXECFN). buf holds PATH_MAX bytes. */
+static void fd_name(char *buf, int fd, const char *rel)
 {
 	char digits[12];
 	int n = 0;
@@ -262,6 +266,10 @@ static void fd_name(char *buf, int fd)
 	while (n)
 		*p++ = digits[--n];
 	*p = 0;
+	if (*rel) {
+		strlcpy_k(p, "/", PATH_MAX - (size_t)(p - buf));
+		strlcpy_k(p + 1, rel, PATH_MAX - (size_t)(p + 1 - buf));
+	}
 }
 
 static long exec_path(uaddr_t path_u, uaddr_t argv, uaddr_t envp, int dirfd, int flags)
@@ -274,19 +282,25 @@ static long exec_path(uaddr_t path_u, uaddr_t argv, uaddr_t envp, int dirfd, int
 	long e = strncpy_from_user(path, path_u, PATH_MAX);
 	if (e >= 0 && !path[0] && !(flags & AT_EMPTY_PATH))
 		e = -ENOENT;
-	if (e >= 0 && path[0] && path[0] != '/' && dirfd != AT_FDCWD)
-		e = -ENOSYS; /* paths relative to a directory fd: not yet */
 	struct exec_args args = { 0 };
 	if (e >= 0)
 		e = exec_args_from_user(&args, argv, envp);
 	struct exec_file f = { .fd = -1 };
 	if (e >= 0 && !path[0]) {
 		/* fexecve: read through the caller's fd, which stays the caller's */
-		e = fd_open_k ? file_from_fd(dirfd, &f) : -EBADF;
+		e = fd_openat_k ? file_from_fd(dirfd, &f) : -EBADF;
 		f.fd = -1;
-		fd_name(path, dirfd);
+		fd_name(path, dirfd, "");
 	} else if (e >= 0) {
-		e = file_open(path, &f);
+		e = file_open(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, &f);
+		if (e >= 0 && path[0] != '/' && dirfd != AT_FDCWD) {
+			char *rel = kmalloc(PATH_MAX);
+			if (rel) { /* Linux's name for it: "/dev/fd/<dirfd>/<path>" */
+				memcpy(rel, path, PATH_MAX);
+				fd_name(path, dirfd, rel);
+				kfree(rel);
+			}
+		}
 	}
 	if (e >= 0)
 		e = do_exec(&f, path, &args);

@@ -393,6 +393,46 @@ static void on_usr2(int sig)
 	(void)sig;
 }
 
+/* execveat: a path relative to a directory fd, fexecve's empty path, and
+ * AT_SYMLINK_NOFOLLOW refusing a symlink. */
+static void test_execveat(void)
+{
+	char dir[PATH_MAX];
+	strcpy(dir, self);
+	char *slash = strrchr(dir, '/');
+	if (!CHECK(slash != NULL))
+		return;
+	*slash = 0;
+	const char *base = slash + 1;
+	int dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY);
+	int sfd = open(self, O_RDONLY);
+	CHECK(dfd >= 0 && sfd >= 0);
+	CHECK_EQ(symlink(self, "selflink"), 0);
+	char *argv[] = {self, "exit", "7", NULL};
+	for (int how = 0; how < 3; how++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (how == 0)
+				syscall(SYS_execveat, dfd, base, argv, environ, 0);
+			else if (how == 1)
+				syscall(SYS_execveat, sfd, "", argv, environ, AT_EMPTY_PATH);
+			else
+				syscall(SYS_execveat, AT_FDCWD, "selflink", argv, environ, 0);
+			_exit(100 + errno % 100);
+		}
+		int st = status_of(pid);
+		if (!exited_with(st, 7))
+			ptest_fail("execveat runs the program", __FILE_NAME__, __LINE__,
+				   "way %d: status %#x", how, (unsigned)st);
+	}
+	CHECK_ERR(syscall(SYS_execveat, AT_FDCWD, "selflink", argv, environ, AT_SYMLINK_NOFOLLOW),
+		  ELOOP);
+	CHECK_ERR(syscall(SYS_execveat, dfd, base, argv, environ, 0x8000), EINVAL);
+	unlink("selflink");
+	close(dfd);
+	close(sfd);
+}
+
 static void test_execve(void)
 {
 	int cfd = open("/dev/null", O_RDONLY | O_CLOEXEC), kfd = open("/dev/null", O_RDONLY);
@@ -880,6 +920,7 @@ int main(int argc, char **argv)
 	test_sigchld();
 	test_vfork_spawn();
 	test_execve();
+	test_execveat();
 	ptest_in_child(groups_sessions_child, NULL, "groups and sessions");
 	test_usage();
 	test_robust();
