@@ -48,7 +48,8 @@ add_custom_command(
 add_custom_target(busybox ALL DEPENDS ${NTO_BUSYBOX})
 
 # The system image: mkifs with the programs' paths as -D definitions.
-set(NTO_SYSTEM_PROGRAMS procnto dev-misc pipe fs-tmp devc-ser8250 restartd faultinj restartctl)
+set(NTO_SYSTEM_PROGRAMS procnto dev-misc pipe fs-tmp devc-ser8250 restartd faultinj restartctl
+    linewriter)
 set(NTO_SYSTEM_IMAGE "")
 set(missing "")
 foreach(t IN LISTS NTO_SYSTEM_PROGRAMS)

@@ -42,6 +42,19 @@ after the command word and one blank, verbatim.
   chardelay MS     pause MS milliseconds after each typed character
                    (default --char-delay, 10), so the UART never overruns
   fail-on REGEX    fail as soon as a later console line matches REGEX
+  mark             start the text later check-lines look at here (default:
+                   the start of the console output)
+  check-lines FORMAT FIRST LAST
+                   the console output since the mark must hold the lines
+                   FORMAT % N (a printf format with one integer conversion,
+                   e.g. "line %05d end") for every N from FIRST to LAST,
+                   each complete, in increasing order: a line may repeat
+                   immediately (a write retried after a driver restart)
+                   and a fragment (a prefix of the line) may come before
+                   its complete copy, on the same console line or followed
+                   by other text there (a kernel message); console lines
+                   with other text are ignored. Fails naming the first line
+                   that is missing, garbled or out of order.
 The scenario passes when its last command is done.
 
 Guest protocol: test program t_<name> prints "ntest: <name>: ..."
@@ -62,6 +75,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # no __pycache__ in tools/ for linecheck
+from linecheck import check_lines, line_format  # noqa: E402 (tools/linecheck.py)
 
 QEMU_RUN = Path(__file__).resolve().parent / "qemu-run.sh"
 POWER_OFF = "neutrino: powering off"
@@ -353,8 +369,14 @@ def parse_scenario(path):
                     val = unescape(arg, where)
                 elif cmd == "sendline":
                     val = arg + "\r"
-                elif cmd == "expect-prompt" and not arg.strip():
+                elif cmd in ("expect-prompt", "mark") and not arg.strip():
                     val = None
+                elif cmd == "check-lines":
+                    fmt, first, last = arg.rsplit(None, 2)
+                    line_format(fmt)
+                    val = (fmt, int(first), int(last))
+                    if val[1] > val[2]:
+                        raise ValueError(f"{first} > {last}")
                 else:
                     raise ScenarioError(f"{where}: unknown command {line!r}")
             except (re.error, ValueError) as e:
@@ -484,6 +506,7 @@ def run_session(args, steps):
     pos = 0
     prompt = re.compile(r"[#$] $", re.M)
     timeout, delay = 60.0, args.char_delay / 1000.0
+    mark = 0
 
     def problem(text):
         return watch.scan(text)
@@ -497,6 +520,20 @@ def run_session(args, steps):
             prompt = val
         elif cmd == "fail-on":
             watch.fail_on.append(val)
+        elif cmd == "mark":
+            with con._cond:
+                mark = len(con.text)
+        elif cmd == "check-lines":
+            fmt, first, last = val
+            with con._cond:
+                text = con.text[mark:]
+                base = con.text.count("\n", 0, mark)
+            why, stats = check_lines(text, fmt, first, last, base)
+            if why:
+                return con, f"{where}: check-lines: {why}"
+            print(f"qemu-test: check-lines: lines {first} to {last} of {fmt!r} all there, "
+                  f"in order ({stats['repeats']} repeated, {stats['fragments']} "
+                  f"cut short before a whole copy or other text)", flush=True)
         elif cmd == "sleep":
             con.wait(min(end, time.monotonic() + val), problem)
         elif cmd in ("send", "sendline"):

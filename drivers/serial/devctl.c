@@ -162,6 +162,7 @@ int ser_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 	case DCMD_CHR_TIOCSWINSZ:
 		if (memcmp(&s->ws, &in.ws, sizeof(s->ws)) != 0) {
 			s->ws = in.ws;
+			persist_save(s);
 			tty_signal_fg(s, SIGWINCH);
 		}
 		break;

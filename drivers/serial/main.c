@@ -16,7 +16,9 @@
  * boot script runs `devc-ser8250 &` then `waitfor /dev/console`. Without
  * the path manager (resmgr_attach with a path fails with ENOSYS) the
  * names are attached without a path, reachable through -r's report.
- * SIGTERM and SIGINT quiet the UART and exit; SIGHUP is ignored.
+ * SIGTERM and SIGINT quiet the UART and exit; SIGHUP is ignored. Under
+ * restartd, the terminal settings clients made survive a crash of the
+ * driver (persist.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -204,6 +206,7 @@ int main(int argc, char **argv)
 	if (o.baud)
 		ser.tio.c_cflag = (ser.tio.c_cflag & ~CBAUD) | rate_code(o.baud);
 	ser.ws = (struct _dcmd_winsize){.ws_row = 24, .ws_col = 80};
+	persist_restore(&ser); /* restarted after a crash: the clients' settings */
 	iofunc_attr_init(&ser.attr, S_IFCHR | 0666, NULL, NULL);
 	ser.attr.inode = 1;
 	ser.attr.rdev = makedev(4, 63 + o.unit);

@@ -14,6 +14,8 @@
  *   devctl.c  termios and the other devctl commands (sys/dcmd_chr.h)
  *   job.c     controlling terminal and job control, over the kernel's
  *             sessions (SessionCtl)
+ *   persist.c the terminal settings kept with restartd for a restarted
+ *             driver
  * The driver is single-threaded: everything runs from the receive loop.
  */
 #pragma once
@@ -207,6 +209,11 @@ int wait_unblock(struct ser *s, resmgr_context_t *ctp, int rcvid);
 void wait_drop_ocb(struct ser *s, iofunc_ocb_t *ocb, int err);
 bool ser_input_ready(const struct ser *s);
 bool ser_output_ready(const struct ser *s);
+
+/* persist.c: the terminal settings kept with restartd across restarts.
+ * restore: before uart_init; save: after a client changed tio or ws. */
+void persist_restore(struct ser *s);
+void persist_save(struct ser *s);
 
 /* io.c / devctl.c */
 void io_funcs_init(resmgr_connect_funcs_t *c, resmgr_io_funcs_t *io);

@@ -468,4 +468,5 @@ void tty_set_termios(struct ser *s, const struct _dcmd_termios *t)
 		uart_apply_cflag(s);
 	if (!(t->c_iflag & IXON) && s->stopped)
 		out_start(s);
+	persist_save(s);
 }

@@ -184,6 +184,8 @@ static void after_death(struct entity *e, bool abnormal, bool was_up, bool spawn
 		return;
 	}
 	e->streak = was_up ? 0 : e->streak + 1;
+	if (e->streak >= 2)
+		store_drop(e); /* what it stored may be what kills it */
 	uint64_t delay = 0;
 	if (e->streak) {
 		unsigned shift = e->streak - 1 < 20 ? e->streak - 1 : 20;

@@ -8,13 +8,14 @@
  * failed recoveries, recovery time min/median/max (restartd's figures:
  * from the death to the path being served again).
  *
- * Usage: faultinj -n N [-k kind] [-i MS[-MS]] [-w now|io] [-t MS] [-s seed]
+ * Usage: faultinj -n N [-k kind] [-i MS[-MS]] [-w now|io|mix] [-t MS] [-s seed]
  *                 [-v] entity-name-or-pid
  *   -k kill|segv|null|ill|abort|loop|random|all   (default kill; random:
  *      any but loop; all: any, loop included, which needs heartbeats)
  *   -i interval before each fault, fixed or a random range (default 100)
  *   -w io  the fault fires while the server handles its next I/O request
- *          (its client is then blocked on a dying server); default: now
+ *          (its client is then blocked on a dying server); default: now;
+ *          mix: now or io at random for each fault (a kill is always now)
  *   -t how long to wait for a recovery (default 10000 ms)
  * The target is an entity of restartd's table, or the pid of one. Exit
  * status 0 when every fault was injected and recovered from.
@@ -167,7 +168,7 @@ static int cmp_ll(const void *a, const void *b)
 static void usage(void)
 {
 	fprintf(stderr, "usage: faultinj -n N [-k kill|segv|null|ill|abort|loop|random|all] "
-			"[-i MS[-MS]] [-w now|io] [-t MS] [-s seed] [-v] entity-or-pid\n");
+			"[-i MS[-MS]] [-w now|io|mix] [-t MS] [-s seed] [-v] entity-or-pid\n");
 	exit(2);
 }
 
@@ -177,6 +178,7 @@ int main(int argc, char **argv)
 	int kind = K_KILL, mode = 0; /* mode 1: random (no loop), 2: all */
 	unsigned imin = 100, imax = 100, timeout = 10000;
 	uint32_t flags = 0;
+	int mix = 0; /* -w mix: FAULTPOINT_F_NEXT_IO or not, at random */
 	rng = ClockCycles() | 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	int opt;
@@ -206,6 +208,8 @@ int main(int argc, char **argv)
 		case 'w':
 			if (!strcmp(optarg, "io"))
 				flags |= FAULTPOINT_F_NEXT_IO;
+			else if (!strcmp(optarg, "mix"))
+				mix = 1;
 			else if (strcmp(optarg, "now"))
 				usage();
 			break;
@@ -230,7 +234,7 @@ int main(int argc, char **argv)
 	long long *times = calloc((size_t)count, sizeof(*times));
 	if (!times)
 		return 2;
-	long injected = 0, recovered = 0, failed = 0, per_kind[NKINDS] = {0};
+	long injected = 0, recovered = 0, failed = 0, per_kind[NKINDS] = {0}, per_when[2] = {0};
 	int kernel_ok = 1;
 	for (long round = 0; round < count; round++) {
 		if (wait_up(name, 0, -1, timeout, &e) < 0) {
@@ -247,7 +251,12 @@ int main(int argc, char **argv)
 		int k = mode == 0 ? kind : (int)(rnd() % (mode == 1 ? NKINDS - 1 : NKINDS));
 		int old = e.pid;
 		long restarts = (long)e.restarts;
-		r = inject(k, &e, flags);
+		uint32_t f = flags;
+		if (mix && (rnd() & 1))
+			f |= FAULTPOINT_F_NEXT_IO;
+		if (mix || (f & FAULTPOINT_F_NEXT_IO))
+			per_when[k == K_KILL || !(f & FAULTPOINT_F_NEXT_IO) ? 0 : 1]++;
+		r = inject(k, &e, f);
 		if (r < 0) {
 			fprintf(stderr, "faultinj: cannot inject %s into %s (pid %d): %s\n",
 				kind_names[k], name, old, strerror(-r));
@@ -277,6 +286,8 @@ int main(int argc, char **argv)
 			first = 0;
 		}
 	}
+	if (per_when[0] + per_when[1])
+		printf("; at once %ld, in a request %ld", per_when[0], per_when[1]);
 	printf(")\nfaultinj: kernel survived: %s\n", kernel_ok ? "yes" : "no");
 	printf("faultinj: recoveries %ld, failed recoveries %ld\n", recovered, failed);
 	if (recovered) {

@@ -4,13 +4,16 @@
  * by spawn.c, followed through their lives by entity.c (death, back-off,
  * restart, path wait, heartbeats), adopted after a restart of restartd by
  * adopt.c, shown and controlled through RESTART_PATH by status.c; sysmgr.c
- * talks to procnto (death events, death records, the guard).
+ * talks to procnto (death events, death records, the guard); store.c keeps
+ * the bytes entities leave for their next incarnation.
  */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/dispatch.h>
 #include <sys/iofunc.h>
+
+#include "restart_store.h"
 
 #define ENTITY_MAX 32
 #define ENTITY_NAME_MAX 32
@@ -70,6 +73,8 @@ struct entity {
 	uint64_t beat_ns;           /* last heartbeat */
 	bool beating;               /* the current incarnation has sent one */
 	int64_t recovery_us;        /* last recovery time, -1 = none */
+	uint8_t store[RESTART_STORE_MAX]; /* left by an incarnation for the next (store.c) */
+	uint16_t store_len;
 };
 
 extern struct entity entities[ENTITY_MAX];
@@ -126,6 +131,14 @@ int state_encode(char *buf, size_t cap);
 void state_restore(const char *text, bool *keep);
 /* main.c: tells procnto the argv to restart restartd with (state included). */
 void guard_update(void);
+
+/* store.c: _RESTART_STORE_SET/GET from ctp's sender (an errno, EOK or
+ * _RESMGR_NOREPLY); the store dropped (crash loop); as text for the -S
+ * state (hex, "-" for none: length or -1) and back. */
+int store_msg(resmgr_context_t *ctp);
+void store_drop(struct entity *e);
+int store_encode(const struct entity *e, char *buf, size_t cap);
+void store_decode(struct entity *e, const char *text);
 
 /* status.c */
 int status_init(dispatch_t *dpp);

@@ -3,16 +3,20 @@
  * the argv restartd gave it in its guard (sysmgr.c); restartd keeps that
  * argv current with one extra argument, -S, listing each entity's counts
  * and settled state:
- *   -S name:restarts:failed:state:recovery_us:reason,name:...
+ *   -S name:restarts:failed:state:recovery_us:store:reason,name:...
  * so that a restarted restartd keeps the restart counts, the last death
- * reason and recovery time, and leaves alone the entities that were done,
- * dead or given up (everything else is adopted or started: adopt.c).
+ * reason and recovery time, and what the entity stored (store.c: hex, "-"
+ * for nothing; "-" too when the argv has no room left for it), and leaves
+ * alone the entities that were done, dead or given up (everything else is
+ * adopted or started: adopt.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "restartd.h"
+
+_Static_assert(RESTART_STORE_MAX == 128, "state_restore reads the store with %256[^:]");
 
 static const char *const settled[] = {"done", "dead", "failed"};
 static const enum estate settled_state[] = {ST_DONE, ST_DEAD, ST_FAILED};
@@ -23,9 +27,14 @@ int state_encode(char *buf, size_t cap)
 	buf[0] = '\0';
 	for (int i = 0; i < nentities; i++) {
 		const struct entity *e = &entities[i];
-		int m = snprintf(buf + n, cap - n, "%s%s:%u:%u:%s:%lld:%s", i ? "," : "", e->name,
+		static char store[2 * RESTART_STORE_MAX + 1];
+		/* the counts come first: room for the store only after them */
+		size_t left = cap - n > 200 ? cap - n - 200 : 0;
+		if (store_encode(e, store, left < sizeof(store) ? left : sizeof(store)) < 0)
+			strcpy(store, "-");
+		int m = snprintf(buf + n, cap - n, "%s%s:%u:%u:%s:%lld:%s:%s", i ? "," : "", e->name,
 				 e->restarts, e->failed, state_name(e->state),
-				 (long long)e->recovery_us, e->reason[0] ? e->reason : "-");
+				 (long long)e->recovery_us, store, e->reason[0] ? e->reason : "-");
 		if (m < 0 || (size_t)m >= cap - n)
 			return -1;
 		n += (size_t)m;
@@ -39,11 +48,11 @@ void state_restore(const char *text, bool *keep)
 	if (!copy)
 		return;
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		char name[ENTITY_NAME_MAX], st[16], reason[32];
+		char name[ENTITY_NAME_MAX], st[16], reason[32], store[2 * RESTART_STORE_MAX + 1];
 		unsigned restarts, failed;
 		long long rec;
-		if (sscanf(item, "%31[^:]:%u:%u:%15[^:]:%lld:%31s", name, &restarts, &failed, st, &rec,
-			   reason) != 6)
+		if (sscanf(item, "%31[^:]:%u:%u:%15[^:]:%lld:%256[^:]:%31s", name, &restarts, &failed,
+			   st, &rec, store, reason) != 7)
 			continue;
 		for (int i = 0; i < nentities; i++) {
 			struct entity *e = &entities[i];
@@ -52,6 +61,7 @@ void state_restore(const char *text, bool *keep)
 			e->restarts = restarts;
 			e->failed = failed;
 			e->recovery_us = rec;
+			store_decode(e, store);
 			snprintf(e->reason, sizeof(e->reason), "%s", strcmp(reason, "-") ? reason : "");
 			for (size_t k = 0; k < sizeof(settled) / sizeof(settled[0]); k++) {
 				if (!strcmp(st, settled[k])) {

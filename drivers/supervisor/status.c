@@ -4,7 +4,8 @@
  * line per entity, in configuration order:
  *   name pid restarts last-death-reason last-recovery-us state failed path
  * ("-" for no pid, no death yet, no recovery yet, no path); and the
- * _RESTART_WATCH / _RESTART_SHUTDOWN messages of <sys/restart.h>.
+ * _RESTART_WATCH / _RESTART_SHUTDOWN messages of <sys/restart.h> and the
+ * store's (restart_store.h, store.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -193,6 +194,8 @@ static int restart_msg(message_context_t *ctp, int type, unsigned flags, void *h
 	switch (type) {
 	case _RESTART_WATCH: return do_watch(ctp);
 	case _RESTART_SHUTDOWN: return do_shutdown(ctp);
+	case _RESTART_STORE_SET:
+	case _RESTART_STORE_GET: return store_msg(ctp);
 	}
 	return ENOSYS;
 }

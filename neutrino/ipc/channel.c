@@ -5,6 +5,7 @@
  */
 #include <arch/cpu.h>
 #include <kernel/errno.h>
+#include <kernel/hooks.h>
 #include <kernel/percpu.h>
 #include <kernel/process.h>
 #include <ipc/ipc.h>
@@ -123,6 +124,18 @@ static void channel_flush(struct channel *ch)
 	waitq_wake_all(&ch->receivers, -ESRCH);
 }
 
+/* c, a connection of process cp, has just gone stale (its channel died):
+ * COIDDEATH to cp's death channel if it asked for them, and posix told
+ * (a poll() of cp waiting on that fd must wake up: posix/fd/poll.c). */
+static void connection_went_stale(struct process *cp, struct connection *c)
+{
+	struct channel *dc = cp && cp->ipc ? cp->ipc->death_chan : NULL;
+	if (dc && (dc->flags & _NTO_CHF_COID_DISCONNECT))
+		pulse_send(dc, 10, _PULSE_CODE_COIDDEATH, (uint64_t)(uint32_t)c->coid, -1);
+	if (cp)
+		CALL_HOOK(posix_conn_stale, cp, c->coid);
+}
+
 void channel_destroy(struct channel *ch)
 {
 	struct process *owner = ch->owner;
@@ -138,10 +151,7 @@ void channel_destroy(struct channel *ch)
 		struct connection *c = list_entry(pos, struct connection, chan_link);
 		list_del(&c->chan_link);
 		c->chan = NULL;
-		struct process *cp = c->scoid ? c->scoid->client : NULL;
-		struct channel *dc = cp && cp->ipc ? cp->ipc->death_chan : NULL;
-		if (dc && (dc->flags & _NTO_CHF_COID_DISCONNECT))
-			pulse_send(dc, 10, _PULSE_CODE_COIDDEATH, (uint64_t)(uint32_t)c->coid, -1);
+		connection_went_stale(c->scoid ? c->scoid->client : NULL, c);
 	}
 	list_for_each_safe(pos, tmp, &ch->scoids) {
 		struct scoid *s = list_entry(pos, struct scoid, chan_link);

@@ -13,6 +13,14 @@
  * also refreshes their readiness. Servers without notify support (ENOSYS)
  * count as always ready, like regular files on Linux.
  *
+ * A server of a polled fd that dies wakes the wait (the kernel reports each
+ * connection that goes stale: posix_conn_stale): the fds are polled again,
+ * so the dead server's fd recovers (recover.c: reopened once its path is
+ * served again, at most 2 s) and reports what the new server says, or,
+ * when it cannot recover (a pipe, a path that does not come back), reports
+ * POLLHUP|POLLERR with the POLLIN/POLLOUT asked for, as Linux does for a
+ * hung-up terminal: the next read or write returns the error.
+ *
  * The reply's flags are the _NOTIFY_COND_* bits that hold; with
  * _NOTIFY_COND_EXTEN also set, its low bits may add 0x20 error (POLLERR),
  * 0x40 hang-up (POLLHUP), 0x80 invalid (POLLNVAL).
@@ -20,6 +28,8 @@
 #include <arch/cpu.h>
 #include <arch/platform.h>
 #include <kcall/kcall_gen.h>
+#include <kernel/event.h>
+#include <kernel/hooks.h>
 #include <mm/kmem.h>
 #include <signal/signal.h>
 #include <timer/timer.h>
@@ -37,12 +47,23 @@
 #define EV_OUT (L_POLLOUT | L_POLLWRNORM | L_POLLWRBAND)
 #define EV_PRI (L_POLLPRI | L_POLLRDBAND)
 
-/* The wait channel of one call: from the pool, or temporary (pool full). */
+/* The wait channel of one call: from the pool, or temporary (pool full).
+ * While the call arms and waits it is on poll_waits, so that the death of
+ * a server of one of its fds wakes it (posix_conn_stale). */
 struct poll_wait {
 	struct poll_chan *slot; /* NULL: temporary */
 	int32_t chid, coid;
 	uint32_t serial;
+	struct list_node link;  /* [k] in poll_waits while arming and waiting */
+	struct process *proc;
+	const struct linux_pollfd *pfd;
+	unsigned n;
+	int prio;               /* of the pulses: the caller's */
+	bool woken;             /* a stale-fd pulse is on its way */
 };
+
+/* Every poll/select wait in progress, of any process. [k] */
+static struct list_node poll_waits = LIST_INIT(poll_waits);
 
 static bool chan_alive(int chid, int coid)
 {
@@ -81,6 +102,7 @@ static int wait_get(struct poll_wait *w)
 	if (!pp)
 		return -ENOMEM;
 	w->serial = ++pp->poll_serial;
+	w->prio = MAX(cur_thread()->real_prio, 1);
 	w->slot = NULL;
 	for (int i = 0; i < POLL_CHANS; i++) {
 		struct poll_chan *pc = &pp->poll[i];
@@ -107,8 +129,9 @@ static void wait_put(struct poll_wait *w)
 		chan_drop(w->chid, w->coid);
 }
 
-/* Receives until the pulse of w's serial: 0, -ETIMEDOUT at deadline_tsc
- * (0 = none), -EINTR. */
+/* Receives on w's channel until the pulse of w's serial (a server's
+ * notification, or a server of one of the fds died): 0, -ETIMEDOUT at
+ * deadline_tsc (0 = none), -EINTR. */
 static long wait_pulse(struct poll_wait *w, uint64_t deadline_tsc)
 {
 	struct thread *self = cur_thread();
@@ -133,6 +156,28 @@ static long wait_pulse(struct poll_wait *w, uint64_t deadline_tsc)
 	}
 }
 
+/* The kernel's report (neutrino/ipc/channel.c) that connection coid of p
+ * went stale: its server died. Each wait of p that polls that fd gets the
+ * pulse of its serial and polls again, which recovers the fd (recover.c)
+ * or reports it hung up (notify_one). Runs in the dying server's context. */
+void posix_conn_stale(struct process *p, int coid)
+{
+	if (coid < 0 || coid >= COID_FD_MAX)
+		return; /* a side channel: never an fd */
+	list_for_each(pos, &poll_waits) {
+		struct poll_wait *w = list_entry(pos, struct poll_wait, link);
+		if (w->proc != p || w->woken)
+			continue;
+		for (unsigned i = 0; i < w->n; i++) {
+			if (w->pfd[i].fd == coid) {
+				w->woken = pulse_send_coid(p, w->coid, w->prio, POLL_PULSE_CODE,
+							   w->serial) == 0;
+				break;
+			}
+		}
+	}
+}
+
 /* One _IO_NOTIFY for pfd; fills revents. Returns 1 if it armed, 0, or -EINTR. */
 static int notify_one(struct linux_pollfd *pfd, int action, const struct poll_wait *w)
 {
@@ -154,7 +199,7 @@ static int notify_one(struct linux_pollfd *pfd, int action, const struct poll_wa
 	if (action != _NOTIFY_ACTION_POLL) {
 		m.event.notify = SIGEV_PULSE;
 		m.event.signo = w->coid;
-		m.event.priority = (int16_t)MAX(cur_thread()->real_prio, 1);
+		m.event.priority = (int16_t)w->prio;
 		m.event.code = POLL_PULSE_CODE;
 		m.event.value = w->serial;
 	}
@@ -162,8 +207,11 @@ static int notify_one(struct linux_pollfd *pfd, int action, const struct poll_wa
 	long r = fd_send(pfd->fd, &m, sizeof(m), &rep, sizeof(rep));
 	if (r == -EINTR)
 		return -EINTR;
-	if (r == -EBADF) {
-		pfd->revents = L_POLLNVAL; /* the server is gone */
+	if (r == -EBADF || r == -ESRCH) {
+		/* the server died and the fd did not recover (recover.c): hung
+		 * up, as Linux reports a hung-up terminal; the next read or
+		 * write fails (EBADF, EPIPE for a pipe's write end) */
+		pfd->revents = L_POLLHUP | L_POLLERR | (pfd->events & (EV_IN | EV_OUT));
 		return 0;
 	}
 	if (r < 0) {
@@ -198,8 +246,17 @@ long poll_wait_fds(struct linux_pollfd *pfd, unsigned n, bool immediate, uint64_
 	struct poll_wait w = { 0 };
 	long r = immediate ? 0 : wait_get(&w);
 	bool have_wait = !immediate && r == 0;
+	if (have_wait) {
+		/* listed from the first arming on: a server that dies while
+		 * the other fds are armed queues the wake-up pulse already */
+		w.proc = cur_thread()->proc;
+		w.pfd = pfd;
+		w.n = n;
+		list_add_tail(&poll_waits, &w.link);
+	}
 	while (r == 0) {
 		long ready = 0;
+		w.woken = false;
 		for (unsigned i = 0; i < n; i++) {
 			armed[i] = 0;
 			if (pfd[i].fd < 0) {
@@ -222,6 +279,8 @@ long poll_wait_fds(struct linux_pollfd *pfd, unsigned n, bool immediate, uint64_
 		if (r == 0)
 			r = wait_pulse(&w, deadline_tsc);
 	}
+	if (have_wait)
+		list_del(&w.link);
 	if (r == -ETIMEDOUT)
 		r = 0;
 	/* disarm (a plain POLL), refreshing what became ready meanwhile */

@@ -27,6 +27,10 @@ HOOK void timer_process_exit(struct process *p);
 HOOK void intr_process_exit(struct process *p);
 HOOK void signal_process_exit(struct process *p);
 HOOK void posix_process_exit(struct process *p); /* posix/fd/state.c */
+/* A connection coid of process p (any process, not only the current one)
+ * went stale: its channel died (ipc/channel.c). posix/fd/poll.c wakes a
+ * poll()/select() of p waiting on that fd. Interrupts may be off. */
+HOOK void posix_conn_stale(struct process *p, int coid);
 
 HOOK void posix_thread_exit(struct thread *t); /* posix/robust.c */
 HOOK void ipc_thread_exit(struct thread *t);

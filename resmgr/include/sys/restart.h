@@ -32,6 +32,8 @@
 #define _RESTART_BASE 0x0360
 #define _RESTART_WATCH (_RESTART_BASE + 0)
 #define _RESTART_SHUTDOWN (_RESTART_BASE + 1)
+#define _RESTART_STORE_SET (_RESTART_BASE + 2) /* drivers/supervisor/restart_store.h */
+#define _RESTART_STORE_GET (_RESTART_BASE + 3)
 #define _RESTART_MAX (_RESTART_BASE + 0x1F)
 
 /* Event kinds (the value's bits 16..23) */

@@ -11,12 +11,20 @@
  * copy of the fd is reopened at fork); a pipe (no recovery: EPIPE for
  * a write, EBADF for reads, also for a blocked reader); a path that does
  * not come back (EBADF after the bounded wait of about 2 s; EINTR sooner
- * if a signal comes).
+ * if a signal comes). poll() waiting on an fd whose server dies wakes up:
+ * the fd recovers and poll reports what the new server says; a pipe, or a
+ * path that does not come back, reports POLLHUP|POLLERR (and select()
+ * the fd ready). restartd's store (restart_store.h): recover_srv counts
+ * its incarnations there; the count goes on across its restarts and
+ * across a restart of restartd (which passes the store on to its next
+ * incarnation).
  */
 #include "ntest.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/select.h>
 #include <sys/faultpoint.h>
 #include <sys/pathfind.h>
 #include <sys/restart.h>
@@ -291,6 +299,44 @@ static void test_fork(void)
 	CHECK_EQ(close(fd), 0);
 }
 
+/* poll() waiting on an fd whose server dies wakes up, the fd recovers,
+ * and poll waits on the new server: it reports the fd readable once the
+ * new incarnation makes it so (without the wake-up, the poll armed on the
+ * dead server would sleep to its timeout). */
+static void test_poll(void)
+{
+	int fd = open_high("/test/rcv/wait", O_RDWR);
+	if (!CHECK(fd >= 0))
+		return;
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	CHECK_EQ(poll(&pf, 1, 0), 0); /* not readable yet */
+	int old = server_of("/test/rcv/wait");
+	uint64_t t0 = ntest_now();
+	int child = fork();
+	if (child == 0) {
+		sleep_ms(50);
+		kill(old, SIGKILL);
+		if (!wait_entity("rcv", "up", old, 3000))
+			_exit(1);
+		sleep_ms(100); /* the poller has recovered and waits on the new one */
+		int w = open("/test/rcv/wait", O_WRONLY);
+		_exit(w >= 0 && write(w, "1", 1) == 1 ? 0 : 1);
+	}
+	CHECK(child > 0);
+	pf.revents = 0;
+	CHECK_EQ(poll(&pf, 1, 5000), 1);
+	uint64_t ms = ms_since(t0);
+	ntest_info("poll on an fd whose server died: revents %#x after %llu ms", pf.revents,
+		   (unsigned long long)ms);
+	CHECK_EQ(pf.revents, POLLIN);
+	CHECK(ms >= 150 && ms < 3000);
+	int st = -1;
+	CHECK(child > 0 && waitpid(child, &st, 0) == child);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(server_of("/test/rcv/wait") != old);
+	CHECK_EQ(close(fd), 0);
+}
+
 /* A pipe does not recover: its data died with the server. */
 static void test_pipe(void)
 {
@@ -311,6 +357,27 @@ static void test_pipe(void)
 	int child = signal_later(server_of("/dev/pipe"), SIGKILL, 50);
 	CHECK_ERR(read(q[0], b, 1), EBADF);
 	reap(child);
+	close(q[0]);
+	close(q[1]);
+	/* a poll waiting on an empty pipe when the server dies: hung up */
+	if (!CHECK(wait_entity("pipe", "up", 0, 3000)) || !CHECK_EQ(pipe_high(q), 0))
+		return;
+	uint64_t t0 = ntest_now();
+	child = signal_later(server_of("/dev/pipe"), SIGKILL, 50);
+	struct pollfd pf = {.fd = q[0], .events = POLLIN};
+	CHECK_EQ(poll(&pf, 1, 5000), 1);
+	uint64_t ms = ms_since(t0);
+	ntest_info("poll on a pipe whose server died: revents %#x after %llu ms", pf.revents,
+		   (unsigned long long)ms);
+	CHECK_EQ(pf.revents, POLLIN | POLLHUP | POLLERR);
+	CHECK(ms >= 50 && ms < 1000);
+	reap(child);
+	fd_set rs;
+	FD_ZERO(&rs);
+	FD_SET(q[0], &rs);
+	struct timeval tv = {1, 0};
+	CHECK_EQ(select(q[0] + 1, &rs, NULL, NULL, &tv), 1); /* select: readable */
+	CHECK(FD_ISSET(q[0], &rs));
 	close(q[0]);
 	close(q[1]);
 	/* new pipes work once the server is back */
@@ -335,15 +402,28 @@ static void test_gone(void)
 {
 	int fd = open_high("/test/gone/data", O_RDONLY);
 	int fd2 = open_high("/test/gone/pid", O_RDONLY);
-	if (!CHECK(fd >= 0) || !CHECK(fd2 >= 0))
+	int fd3 = open_high("/test/gone/wait", O_RDONLY);
+	if (!CHECK(fd >= 0) || !CHECK(fd2 >= 0) || !CHECK(fd3 >= 0))
 		return;
 	CHECK_READ(fd, 0, 5);
-	kill_server("/test/gone/data");
-	CHECK(wait_entity("gone", "dead", 0, 3000));
+	/* a poll waiting when the server dies for good: hung up, once the
+	 * recovery has waited its 2 s in vain */
 	uint64_t t0 = ntest_now();
+	int child = signal_later(server_of("/test/gone/data"), SIGKILL, 50);
+	struct pollfd pf = {.fd = fd3, .events = POLLIN};
+	CHECK_EQ(poll(&pf, 1, 8000), 1);
+	uint64_t ms = ms_since(t0);
+	ntest_info("poll on an fd whose server is gone: revents %#x after %llu ms", pf.revents,
+		   (unsigned long long)ms);
+	CHECK_EQ(pf.revents, POLLIN | POLLHUP | POLLERR);
+	CHECK(ms >= 1900 && ms < 3500);
+	reap(child);
+	CHECK(wait_entity("gone", "dead", 0, 3000));
+	CHECK_EQ(close(fd3), 0);
+	t0 = ntest_now();
 	char b[8];
 	CHECK_ERR(read(fd, b, 5), EBADF);
-	uint64_t ms = ms_since(t0);
+	ms = ms_since(t0);
 	ntest_info("path not back: EBADF after %llu ms", (unsigned long long)ms);
 	CHECK(ms >= 1900 && ms < 3000);
 	struct sigaction sa;
@@ -351,7 +431,7 @@ static void test_gone(void)
 	sa.sa_handler = on_signal; /* no SA_RESTART */
 	sigaction(SIGUSR1, &sa, NULL);
 	t0 = ntest_now();
-	int child = signal_later(getpid(), SIGUSR1, 500);
+	child = signal_later(getpid(), SIGUSR1, 500);
 	CHECK_ERR(read(fd2, b, 5), EINTR);
 	ms = ms_since(t0);
 	CHECK(ms >= 400 && ms < 1900);
@@ -359,6 +439,54 @@ static void test_gone(void)
 	signal(SIGUSR1, SIG_DFL);
 	CHECK_EQ(close(fd), 0);
 	CHECK_EQ(close(fd2), 0);
+}
+
+/* The incarnation number recover_srv under prefix keeps in the store. */
+static int served_gen(const char *prefix)
+{
+	char path[64], buf[32];
+	snprintf(path, sizeof(path), "%s/gen", prefix);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return atoi(buf);
+}
+
+/* What recover_srv stores survives its deaths and restartd's restart. *rd
+ * becomes the new restartd's pid (procnto starts it: not our child). */
+static void test_store(int *rd)
+{
+	int g = served_gen("/test/rcv");
+	CHECK(g >= 2); /* restarted by the tests above */
+	int old = kill_server(DATA);
+	if (!CHECK(wait_entity("rcv", "up", old, 3000)))
+		return;
+	CHECK_EQ(served_gen("/test/rcv"), g + 1);
+	struct _io_connect_entry now;
+	CHECK_EQ(kill(*rd, SIGKILL), 0);
+	int st;
+	CHECK_EQ(waitpid(*rd, &st, 0), *rd);
+	uint64_t end = ntest_now() + 3000 * NTEST_MS;
+	int back = 0;
+	while (!back && ntest_now() < end) {
+		back = resmgr_path_server(RESTART_PATH, &now) == 0 && now.pid != *rd;
+		if (!back)
+			sleep_ms(5);
+	}
+	if (!CHECK(back))
+		return;
+	ntest_info("restartd: pid %d -> %d", *rd, now.pid);
+	*rd = now.pid;
+	CHECK(wait_entity("rcv", "up", 0, 3000)); /* adopted */
+	old = kill_server(DATA);
+	if (!CHECK(wait_entity("rcv", "up", old, 3000)))
+		return;
+	CHECK_EQ(served_gen("/test/rcv"), g + 2);
 }
 
 int main(void)
@@ -377,15 +505,26 @@ int main(void)
 		test_blocked();
 		test_dup();
 		test_fork();
+		test_poll();
 		test_pipe();
 		test_gone();
 	}
+	int first_rd = rd;
+	if (up)
+		test_store(&rd);
 	int coid = rc_connect();
 	if (CHECK(coid >= 0)) {
 		CHECK_EQ(rc_shutdown(coid, RESTART_SHUTDOWN_KILL), 0);
 		ConnectDetach_r(coid);
 	}
 	int st;
-	CHECK_EQ(waitpid(rd, &st, 0), rd);
+	if (rd == first_rd) {
+		CHECK_EQ(waitpid(rd, &st, 0), rd);
+	} else {
+		/* procnto's child: wait until it is gone */
+		struct _io_connect_entry e;
+		for (int i = 0; i < 300 && resmgr_path_server(RESTART_PATH, &e) == 0; i++)
+			sleep_ms(10);
+	}
 	ntest_done();
 }

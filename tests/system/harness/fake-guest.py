@@ -11,7 +11,11 @@ models a 16-byte UART FIFO: 16 bytes in a row less than 3 ms apart print
   exit        power off (status 0) die       exit 1 without a word
   hint        "hi", 0.2 s, "nt"   esc       "bold" in an escape sequence
                                             split across two writes
-anything else: "sh: NAME: not found". Arguments are ignored.
+  lines KIND  "row 001 ok" to "row 020 ok" as a console hit by driver
+              restarts would show them: a repeat, a fragment before its
+              line, a fragment cut by a kernel message; KIND good, or
+              gap (row 007 missing) or cut (row 012 only as a fragment)
+anything else: "sh: NAME: not found". Arguments are ignored, but lines'.
 """
 import os
 import select
@@ -82,6 +86,22 @@ def run(line, keys):
         put("hi")
         time.sleep(0.2)
         put("nt\r\n")
+    elif cmd == "lines":
+        kind = words[1] if len(words) > 1 else "good"
+        for n in range(1, 21):
+            row = f"row {n:03d} ok"
+            if kind == "gap" and n == 7:
+                continue
+            if kind == "cut" and n == 12:
+                put(row[:6] + "neutrino: pid 9 (devc-ser8250) killed by SIGSEGV\r\n")
+                continue
+            if n == 4:
+                put(row + "\r\n")  # written, then sent again
+            if n == 9:
+                put(row[:5])  # a fragment, then the whole line
+            if n == 15:
+                put(row[:7] + "neutrino: pid 9 (devc-ser8250) killed by SIGKILL\r\n")
+            put(row + "\r\n")
     elif cmd == "esc":
         put("\x1b[1")
         time.sleep(0.2)

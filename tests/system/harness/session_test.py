@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Host tests of `tools/qemu-test.py session` against fake-guest.py, which
-stands in for QEMU and plays a tiny shell on the console. Registered by
-tests/system/CMakeLists.txt as host.harness.session_<case>:
+stands in for QEMU and plays a tiny shell on the console, and of its line
+checker (tools/linecheck.py, the check-lines command) on its own. Registered by
+tests/system/CMakeLists.txt as host.harness.<case>:
     session_test.py CASE      (exit 0 when the harness behaved as specified)
 """
 
@@ -157,6 +158,102 @@ def case_session_bad_scenario():
                       ("expect (\n", "bad argument for expect"),
                       ("send \\q\n", "bad escape"),
                       ("sleep -1\n", "bad argument for sleep")):
+        rc, out, _, _ = session(text)
+        expect(rc == 2 and msg in out, f"{text.strip()!r} must be refused with {msg!r}")
+
+
+def load_linecheck():
+    """tools/linecheck.py, the checker behind check-lines."""
+    sys.dont_write_bytecode = True  # no __pycache__ in tools/
+    sys.path.insert(0, str(QEMU_TEST.parent))
+    import linecheck
+    return linecheck
+
+
+FMT = "line %05d end"
+
+
+def numbered(*items):
+    """Console text: ints are whole lines of FMT, strings are text as is."""
+    return "".join(FMT % i + "\n" if isinstance(i, int) else i for i in items)
+
+
+def case_line_checker():
+    check = load_linecheck().check_lines
+    good = {
+        "plain": numbered(1, 2, 3, 4, 5),
+        "a repeat (a retried write)": numbered(1, 2, 2, 3, 4, 5),
+        "two repeats": numbered(1, 2, 2, 2, 3, 4, 5),
+        "a fragment before the line": numbered(1, 2) + "line 0line 00003 end\n" + numbered(4, 5),
+        "fragments of a repeat": numbered(1, 2, 3) + "line 00003 eline 00003 end\n" + numbered(4, 5),
+        "a fragment cut by a kernel message":
+            numbered(1, 2) + "line 000neutrino: pid 7 (devc-ser8250) killed by SIGSEGV\n"
+            + numbered(3, 4, 5),
+        "other lines between": "nto:/# linewriter -n 5\n[1] 42\n" + numbered(1, 2)
+            + "procnto: devc-ser8250 killed by signal 9 (SIGKILL)\n" + numbered(3, 4, 5)
+            + "linewriter: 5 lines written\nnto:/# ",
+        "carriage returns gone, no final newline": numbered(1, 2, 3, 4) + "line 00005 end",
+    }
+    for what, text in good.items():
+        why, stats = check(text, FMT, 1, 5)
+        expect(why is None, f"{what}: must pass, got {why}")
+    why, stats = check(good["two repeats"], FMT, 1, 5)
+    expect(stats["repeats"] == 2, f"two repeats counted: {stats}")
+    why, stats = check(good["other lines between"], FMT, 1, 5)
+    expect(stats["fragments"] == 0, f"'linewriter:' is no fragment: {stats}")
+    why, stats = check(good["fragments of a repeat"], FMT, 1, 5)
+    expect(stats["fragments"] == 1, f"one fragment counted: {stats}")
+    bad = {
+        "a line missing": (numbered(1, 2, 4, 5), "line 3 ('line 00003 end') missing"),
+        "the last line missing": (numbered(1, 2, 3, 4), "line 5 ('line 00005 end') missing: "
+                                  "the output ends after line 4"),
+        "nothing": ("nto:/# \n", "line 1 ('line 00001 end') missing: none of the lines came"),
+        "a garbled line": (numbered(1, 2) + "line 00003 xnd\n" + numbered(4, 5),
+                           "line 3 ('line 00003 end') missing"),
+        "only a fragment": (numbered(1, 2) + "line 000neutrino: oops\n" + numbered(4, 5),
+                            "only a piece of it at console line 3"),
+        "out of order": (numbered(1, 3, 2, 4, 5), "line 2 ('line 00002 end') missing"),
+        "an old line again": (numbered(1, 2, 3, 1, 4, 5), "line 1 out of order: line 1 again "
+                              "after line 3"),
+        "a line beyond the last": (numbered(1, 2, 3, 4, 5, 6), "line 6 out of order: line 6 "
+                                   "is outside 1..5"),
+        "a line split in two": (numbered(1, 2) + "line 00\n003 end\n" + numbered(4, 5),
+                                "line 3 ('line 00003 end') missing"),
+    }
+    for what, (text, msg) in bad.items():
+        why, _ = check(text, FMT, 1, 5)
+        print(f"{what}: {why}")
+        expect(why is not None and msg in why, f"{what}: must fail with {msg!r}, got {why!r}")
+    try:
+        load_linecheck().line_format("no conversion")
+        expect(False, "a format without %d must be refused")
+    except ValueError:
+        pass
+
+
+def case_session_check_lines():
+    base = PROMPT + "expect-prompt\nsendline echo before\nexpect ^before$\nexpect-prompt\nmark\n"
+    rc, out, _, _ = session(base + "sendline lines good\nexpect-prompt\n"
+                            "check-lines row %03d ok 1 20\n")
+    expect(rc == 0 and "lines 1 to 20 of 'row %03d ok' all there" in out and
+           "1 repeated, 2 cut short" in out, "good lines must pass and be counted")
+    rc, out, _, _ = session(base + "sendline lines gap\nexpect-prompt\n"
+                            "check-lines row %03d ok 1 20\n")
+    expect(rc == 1 and "test.scn:9: check-lines: line 7 ('row 007 ok') missing: the next whole "
+           "line is line 8 (console line 15: 'row 008 ok')" in out,
+           "a missing line must fail, naming it and the scenario line")
+    rc, out, _, _ = session(base + "sendline lines cut\nexpect-prompt\n"
+                            "check-lines row %03d ok 1 20\n")
+    expect(rc == 1 and "line 12 ('row 012 ok') missing" in out and "only a piece of it" in out,
+           "a line that came only as a fragment must fail")
+    # the mark: lines before it do not count
+    rc, out, _, _ = session(PROMPT + "expect-prompt\nsendline lines good\nexpect-prompt\n"
+                            "mark\nsendline echo after\nexpect ^after$\n"
+                            "check-lines row %03d ok 1 20\n")
+    expect(rc == 1 and "none of the lines came" in out, "check-lines looks after the mark only")
+    for text, msg in (("check-lines row %03d ok 1\n", "bad argument for check-lines"),
+                      ("check-lines row ok 1 20\n", "needs exactly one %d"),
+                      ("check-lines row %d 5 1\n", "5 > 1")):
         rc, out, _, _ = session(text)
         expect(rc == 2 and msg in out, f"{text.strip()!r} must be refused with {msg!r}")
 
