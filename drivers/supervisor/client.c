@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/neutrino.h>
 #include <sys/pathfind.h>
 #include <sys/restart.h>
@@ -103,4 +104,38 @@ int rc_shutdown(int coid, uint32_t flags)
 	struct _restart_shutdown m = {.type = _RESTART_SHUTDOWN, .flags = flags};
 	long r = MsgSend_r(coid, &m, sizeof(m), NULL, 0);
 	return r < 0 ? (int)r : 0;
+}
+
+void rc_watcher_follow(struct rc_watcher *w, int code, uint32_t flags)
+{
+	struct _io_connect_entry ent;
+	if (resmgr_path_server(RESTART_PATH, &ent) < 0 || ent.pid == w->restartd_pid)
+		return;
+	w->restartd_pid = ent.pid;
+	if (w->chid < 0) {
+		w->chid = ChannelCreate_r(0);
+		if (w->chid < 0)
+			return;
+		w->self_coid = ConnectAttach_r(0, 0, w->chid, _NTO_SIDE_CHANNEL, 0);
+	}
+	if (w->watch_coid >= 0)
+		ConnectDetach_r(w->watch_coid);
+	w->watch_coid = rc_connect();
+	if (w->watch_coid >= 0 && w->self_coid >= 0)
+		rc_watch(w->watch_coid, w->self_coid, code, flags);
+}
+
+void rc_watcher_wait(struct rc_watcher *w, uint64_t ns)
+{
+	if (w->chid < 0) {
+		struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+		nanosleep(&ts, NULL);
+		return;
+	}
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	SIGEV_UNBLOCK_INIT(&ev);
+	struct _pulse p;
+	if (TimerTimeout_r(_NTO_CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, &ev, &ns, NULL) >= 0)
+		MsgReceivePulse_r(w->chid, &p, sizeof(p), NULL);
 }

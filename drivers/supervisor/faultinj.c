@@ -42,7 +42,7 @@ static const int fault_of[NKINDS] = {0, FAULTPOINT_WILD, FAULTPOINT_NULL, FAULTP
 
 static int verbose;
 static uint64_t rng;
-static int chid = -1, watch_coid = -1, self_coid = -1;
+static struct rc_watcher watcher = RC_WATCHER_INIT;
 
 static uint64_t rnd(void)
 {
@@ -57,40 +57,6 @@ static uint64_t now_ns(void)
 	uint64_t t = 0;
 	ClockTime_r(_NTO_CLOCK_MONOTONIC, NULL, &t);
 	return t;
-}
-
-/* Waits up to ms for a pulse from restartd (a watch event), or just ms. */
-static void wait_event(unsigned ms)
-{
-	if (chid < 0) {
-		struct timespec ts = {0, (long)ms * 1000000L};
-		nanosleep(&ts, NULL);
-		return;
-	}
-	uint64_t ns = (uint64_t)ms * 1000000u;
-	struct sigevent ev;
-	memset(&ev, 0, sizeof(ev));
-	SIGEV_UNBLOCK_INIT(&ev);
-	struct _pulse p;
-	if (TimerTimeout_r(_NTO_CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, &ev, &ns, NULL) >= 0)
-		MsgReceivePulse_r(chid, &p, sizeof(p), NULL);
-}
-
-/* (Re)registers with restartd for its events: after a restart of restartd
- * the old registration is gone. Failing is fine: waits then just poll. */
-static void watch_setup(void)
-{
-	if (chid < 0) {
-		chid = ChannelCreate_r(0);
-		if (chid < 0)
-			return;
-		self_coid = ConnectAttach_r(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
-	}
-	if (watch_coid >= 0)
-		ConnectDetach_r(watch_coid);
-	watch_coid = rc_connect();
-	if (watch_coid >= 0 && self_coid >= 0)
-		rc_watch(watch_coid, self_coid, WATCH_CODE, RESTART_WATCH_ALL);
 }
 
 /* The target's entry: by name, or the entity whose pid is the number. */
@@ -118,7 +84,6 @@ static int wait_up(const char *name, int old, long restarts, unsigned timeout_ms
 		   struct rc_entry *e)
 {
 	uint64_t end = now_ns() + (uint64_t)timeout_ms * 1000000u;
-	int watched_pid = -1;
 	for (;;) {
 		int r = rc_find(name, e);
 		if (r == 0 && !strcmp(e->state, "up") && e->pid && e->pid != old &&
@@ -129,12 +94,8 @@ static int wait_up(const char *name, int old, long restarts, unsigned timeout_ms
 			return -EPIPE;
 		if (now_ns() >= end)
 			return -ETIMEDOUT;
-		struct _io_connect_entry ent;
-		if (resmgr_path_server(RESTART_PATH, &ent) == 0 && ent.pid != watched_pid) {
-			watched_pid = ent.pid; /* restartd (re)appeared: watch it */
-			watch_setup();
-		}
-		wait_event(10);
+		rc_watcher_follow(&watcher, WATCH_CODE, RESTART_WATCH_ALL);
+		rc_watcher_wait(&watcher, 10000000u);
 	}
 }
 

@@ -32,7 +32,7 @@
 
 #define WATCH_CODE 7
 
-static int chid = -1, watch_coid = -1, self_coid = -1, watched_pid = -1;
+static struct rc_watcher watcher = RC_WATCHER_INIT;
 
 static uint64_t now_ns(void)
 {
@@ -45,37 +45,7 @@ static uint64_t now_ns(void)
  * a recovery then ends a wait at once. Without it waits just time out. */
 static void watch_setup(void)
 {
-	struct _io_connect_entry ent;
-	if (resmgr_path_server(RESTART_PATH, &ent) < 0 || ent.pid == watched_pid)
-		return;
-	watched_pid = ent.pid;
-	if (chid < 0) {
-		chid = ChannelCreate_r(0);
-		if (chid < 0)
-			return;
-		self_coid = ConnectAttach_r(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
-	}
-	if (watch_coid >= 0)
-		ConnectDetach_r(watch_coid);
-	watch_coid = rc_connect();
-	if (watch_coid >= 0 && self_coid >= 0)
-		rc_watch(watch_coid, self_coid, WATCH_CODE, 1u << RESTART_EV_RECOVERED);
-}
-
-/* Waits up to ns for an event from restartd (or just ns). */
-static void wait_event(uint64_t ns)
-{
-	struct sigevent ev;
-	memset(&ev, 0, sizeof(ev));
-	SIGEV_UNBLOCK_INIT(&ev);
-	if (chid < 0) {
-		struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
-		nanosleep(&ts, NULL);
-		return;
-	}
-	struct _pulse p;
-	if (TimerTimeout_r(_NTO_CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, &ev, &ns, NULL) >= 0)
-		MsgReceivePulse_r(chid, &p, sizeof(p), NULL);
+	rc_watcher_follow(&watcher, WATCH_CODE, 1u << RESTART_EV_RECOVERED);
 }
 
 /* The entity's restart count, or -1. */
@@ -135,7 +105,7 @@ int main(int argc, char **argv)
 			if (done >= want || now >= end)
 				break;
 			watch_setup(); /* restartd may have been restarted */
-			wait_event(end - now);
+			rc_watcher_wait(&watcher, end - now);
 		}
 		int n = snprintf(line, sizeof(line) - 1, fmt, (int)i);
 		if (n < 0 || n >= (int)sizeof(line) - 1)
