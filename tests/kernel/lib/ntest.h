@@ -18,6 +18,7 @@
 #pragma once
 #include <errno.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -141,4 +142,19 @@ static inline int ntest_dir_has(const char *dir, const char *name)
 		found |= !strcmp(e->d_name, name);
 	closedir(d);
 	return found;
+}
+
+/* The number a file (or a server's read) gives as text, or -1. */
+static inline int ntest_read_int(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return atoi(buf);
 }

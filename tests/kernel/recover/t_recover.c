@@ -107,17 +107,9 @@ static int fault_next_io(const char *path)
 /* The pid recover_srv under prefix reports, or -1. */
 static int served_pid(const char *prefix)
 {
-	char path[64], buf[32];
+	char path[64];
 	snprintf(path, sizeof(path), "%s/pid", prefix);
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return atoi(buf);
+	return ntest_read_int(path);
 }
 
 /* Whether b holds n bytes of the data pattern from offset off. */
@@ -444,17 +436,9 @@ static void test_gone(void)
 /* The incarnation number recover_srv under prefix keeps in the store. */
 static int served_gen(const char *prefix)
 {
-	char path[64], buf[32];
+	char path[64];
 	snprintf(path, sizeof(path), "%s/gen", prefix);
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return atoi(buf);
+	return ntest_read_int(path);
 }
 
 /* What recover_srv stores survives its deaths and restartd's restart. *rd

@@ -121,19 +121,7 @@ static long fault(const char *path, int kind, uint32_t flags, int arg)
 }
 
 /* The pid the server of path reports by read(), or -1. */
-static int served_pid(const char *path)
-{
-	char buf[32];
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return atoi(buf);
-}
+static int served_pid(const char *path) { return ntest_read_int(path); }
 
 /* Kills or faults entity name and checks that it comes back with a new
  * pid serving its path, one more restart, and the death reason. */
