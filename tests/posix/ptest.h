@@ -259,6 +259,20 @@ __attribute__((noreturn)) static inline void ptest_done(void)
 	exit(ptest_failures ? 1 : 0);
 }
 
+/* The wait status of child pid (waited for), or -1. */
+static inline int ptest_status_of(pid_t pid)
+{
+	int status = -1;
+	pid_t r = waitpid(pid, &status, 0);
+	return r == pid ? status : -1;
+}
+
+/* Whether status says: exited with code. */
+static inline int ptest_exited_with(int status, int code)
+{
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
 /*
  * Run fn(arg) in a forked child that exits with the number of its failed
  * checks (its lines are printed as usual); the parent adds them to its own.
