@@ -5,8 +5,8 @@
  * (exit codes, signals, stop and continue), WNOHANG, ECHILD, SIGCHLD and
  * its siginfo, SIGCHLD ignored (no zombies), process groups and sessions
  * (setsid/setpgid/getpgid/getsid rules), getppid and reparenting, uname,
- * getrandom, /proc/<pid>/cmdline and start time, inherited fds after
- * setuid, kill errors (robust mutexes, thread ids, usage and limits are
+ * getrandom, /proc/<pid>/cmdline and start time, kill errors (robust
+ * mutexes, thread ids, credentials after fork, usage and limits are
  * posix_resources). Built once, run on the Linux host and in QEMU
  * (ptest.h).
  *
@@ -548,34 +548,6 @@ static void groups_sessions_child(void *unused)
 	close(q[1]);
 }
 
-/* A process that gave up root still forks children whose inherited fds
- * work (the servers accept their _IO_DUP from the parent's child). */
-static void unprivileged_child(void *unused)
-{
-	(void)unused;
-	int fd = open("inherit", O_CREAT | O_RDWR | O_TRUNC, 0600);
-	int p[2];
-	if (!CHECK(fd >= 0) || !CHECK_EQ(pipe(p), 0))
-		return;
-	CHECK_EQ(write(fd, "data", 4), 4);
-	CHECK_EQ(setgid(1), 0);
-	CHECK_EQ(setuid(1), 0);
-	CHECK(getuid() == 1 && geteuid() == 1);
-	pid_t pid = fork();
-	if (pid == 0) {
-		char b[4];
-		int bad = pread(fd, b, 4, 0) != 4 || memcmp(b, "data", 4);
-		bad |= (write(fd, "more", 4) != 4) << 1;
-		bad |= (write(p[1], "x", 1) != 1) << 2;
-		_exit(bad);
-	}
-	CHECK(ptest_exited_with(ptest_status_of(pid), 0));
-	char c;
-	CHECK_EQ(read(p[0], &c, 1), 1);
-	CHECK_EQ(lseek(fd, 0, SEEK_END), 8);
-	close(fd);
-}
-
 static void test_reparent(void)
 {
 	int p[2];
@@ -703,7 +675,6 @@ int main(int argc, char **argv)
 	test_execveat();
 	ptest_in_child(groups_sessions_child, NULL, "groups and sessions");
 	test_proc_files();
-	ptest_in_child(unprivileged_child, NULL, "fork after setuid");
 	test_reparent();
 	test_system_info();
 	ptest_done();

@@ -4,8 +4,9 @@
  * PTHREAD_PRIO_INHERIT; ENOTRECOVERABLE), Linux thread ids (the first
  * thread's is the pid; tgkill and tkill reach another thread), the CPU
  * time getrusage, times and wait4 report (its own and its reaped
- * children's), and getrlimit/setrlimit/prlimit with RLIMIT_NOFILE
- * enforced. Built once, run on the Linux host and in QEMU (ptest.h).
+ * children's), getrlimit/setrlimit/prlimit with RLIMIT_NOFILE enforced,
+ * and the inherited fds of a child forked after setuid. Built once, run
+ * on the Linux host and in QEMU (ptest.h).
  */
 #include "ptest.h"
 
@@ -224,6 +225,34 @@ static void test_limits(void)
 	ptest_in_child(limits_child, NULL, "RLIMIT_NOFILE");
 }
 
+/* A process that gave up root still forks children whose inherited fds
+ * work (the servers accept their _IO_DUP from the parent's child). */
+static void unprivileged_child(void *unused)
+{
+	(void)unused;
+	int fd = open("inherit", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	int p[2];
+	if (!CHECK(fd >= 0) || !CHECK_EQ(pipe(p), 0))
+		return;
+	CHECK_EQ(write(fd, "data", 4), 4);
+	CHECK_EQ(setgid(1), 0);
+	CHECK_EQ(setuid(1), 0);
+	CHECK(getuid() == 1 && geteuid() == 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char b[4];
+		int bad = pread(fd, b, 4, 0) != 4 || memcmp(b, "data", 4);
+		bad |= (write(fd, "more", 4) != 4) << 1;
+		bad |= (write(p[1], "x", 1) != 1) << 2;
+		_exit(bad);
+	}
+	CHECK(ptest_exited_with(ptest_status_of(pid), 0));
+	char c;
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_EQ(lseek(fd, 0, SEEK_END), 8);
+	close(fd);
+}
+
 int main(void)
 {
 	ptest_start("resources");
@@ -231,5 +260,6 @@ int main(void)
 	test_thread_ids();
 	test_usage();
 	test_limits();
+	ptest_in_child(unprivileged_child, NULL, "fork after setuid");
 	ptest_done();
 }
